@@ -1,0 +1,13 @@
+/** Retries `fn` with capped exponential backoff until it succeeds or `signal` aborts. */
+export async function retry<T>(fn: () => Promise<T>, opts: { signal: AbortSignal; onError: (err: unknown, attempt: number, delayMs: number) => void; maxDelayMs?: number }): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (opts.signal.aborted) throw err;
+      const delayMs = Math.min(250 * 2 ** (attempt - 1), opts.maxDelayMs ?? 5000);
+      opts.onError(err, attempt, delayMs);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import type { Server } from 'node:http';
+import type { Sql } from '../db/client.ts';
+import type { Lifecycle } from './lifecycle.ts';
+import type { Logger } from './logger.ts';
+
+type Options = { server: Server; sql: Sql; lifecycle: Lifecycle; log: Logger; timeoutMs: number; exit: (code: number) => void };
+
+/**
+ * First signal: readiness turns 503, the listener closes, in-flight requests finish (or are cut
+ * after `timeoutMs`), the pool drains, exit 0. A second signal exits at once.
+ */
+export function gracefulShutdown({ server, sql, lifecycle, log, timeoutMs, exit }: Options) {
+  let started = false;
+  return async (signal: string) => {
+    if (started) {
+      log.warn({ signal }, 'second signal: exiting now');
+      log.flush();
+      return exit(1);
+    }
+    started = true;
+    lifecycle.phase = 'draining';
+    log.info({ signal, timeoutMs }, 'shutting down: draining in-flight requests');
+    const force = setTimeout(() => {
+      log.warn('drain timeout: closing remaining connections');
+      server.closeAllConnections();
+    }, timeoutMs);
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    clearTimeout(force);
+    await sql.end({ timeout: 5 });
+    log.info('shutdown complete');
+    log.flush();
+    exit(0);
+  };
+}

@@ -1,0 +1,36 @@
+import { HTTPException } from 'hono/http-exception';
+import type { Deps } from '../deps.ts';
+import { findUser, insertUser, listUsers, type User } from '../db/users.ts';
+import { createRouter } from '../lib/router.ts';
+import { page } from '../lib/schemas.ts';
+import * as routes from './users.routes.ts';
+
+export const toUser = (u: User) => ({ id: u.id, name: u.name, created_time: u.created_time.toISOString() });
+
+export function usersRouter({ sql, metrics }: Deps) {
+  const app = createRouter();
+
+  app.openapi(routes.createUser, async (c) => {
+    const { name } = c.req.valid('json');
+    const user = await insertUser(sql, name);
+    metrics.usersCreated.inc(); // after the commit: a rejected request never counts
+    return c.json(toUser(user), 201);
+  });
+
+  const getOne = async (id: number) => {
+    const user = await findUser(sql, id);
+    if (!user) throw new HTTPException(404, { message: 'User not found' });
+    return toUser(user);
+  };
+  app.openapi(routes.getUser, async (c) => c.json(await getOne(c.req.valid('param').id), 200));
+  app.openapi(routes.getUserLegacy, async (c) => c.json(await getOne(c.req.valid('param').id), 200));
+
+  app.openapi(routes.listUsers, async (c) => {
+    const { limit = routes.DEFAULT_LIMIT, after = 0 } = c.req.valid('query');
+    const rows = await listUsers(sql, after, limit);
+    const { items, next } = page(rows, limit, (u) => u.id, '/users');
+    return c.json({ items: items.map(toUser), next }, 200);
+  });
+
+  return app;
+}
