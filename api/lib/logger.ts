@@ -11,6 +11,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: ['password', '*.password', 'databaseUrl', '*.databaseUrl', 'headers.authorization'], censor: '[redacted]' },
     },
-    destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+    // Asynchronous writes without a size threshold: lines leave at once, never block the event loop.
+    destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }
