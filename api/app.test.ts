@@ -76,8 +76,9 @@ describe('users', () => {
     for (const body of ['{"name":', '{name: 1}', '', '{"name":"a"}x']) {
       const res = await post('/users', body);
       assert.equal(res.status, 422, body);
-      const detail = ((await res.json()) as { detail: { loc: unknown[]; type: string }[] }).detail;
-      assert.deepEqual(detail, [{ loc: ['body'], msg: detail[0]!.msg as string, type: 'json_invalid' } as never]);
+      const detail = ((await res.json()) as { detail: { loc: unknown[]; msg: string; type: string }[] }).detail;
+      assert.deepEqual(detail, [{ loc: ["body"], msg: detail[0]!.msg, type: "json_invalid" }]);
+      assert.match(detail[0]!.msg, /^JSON decode error/);
     }
   });
 

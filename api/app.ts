@@ -13,12 +13,7 @@ import { usersRouter } from './routes/users.ts';
 export function createApp(deps: Deps) {
   const app = createRouter();
   app.use(requestId({ headerName: 'X-Request-Id' }));
-  app.use(observe(deps.metrics, deps.log));
-  app.use(async (c, next) => {
-    await next();
-    // While draining, tell keep-alive clients to reconnect elsewhere.
-    if (deps.lifecycle.draining) c.header('Connection', 'close');
-  });
+  app.use(observe(deps.metrics, deps.log, deps.lifecycle));
 
   app.route('/', healthRouter(deps));
   app.route('/', usersRouter(deps));

@@ -34,8 +34,12 @@ export function jsonBody(limit = BODY_LIMIT_BYTES): MiddlewareHandler {
     if (!JSON_MEDIA.test(media)) {
       return c.json({ detail: `Unsupported Media Type: send the body as application/json` }, 415);
     }
-    const declared = Number(c.req.header('content-length') ?? 0);
-    const bytes = declared > limit ? null : await readCapped(c.req.raw.body, limit);
+    const length = c.req.header('content-length');
+    // A declared length bounds the read (the HTTP parser enforces it), so take the server's fast
+    // buffered path; only a chunked body of unknown size is streamed through the cap.
+    const bytes = length !== undefined
+      ? (Number(length) > limit ? null : new Uint8Array(await c.req.raw.arrayBuffer()))
+      : await readCapped(c.req.raw.body, limit);
     if (bytes === null) {
       c.header('Connection', 'close');
       return c.json(tooLarge, 413);

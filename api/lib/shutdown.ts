@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Sql } from '../db/client.ts';
 import type { Lifecycle } from './lifecycle.ts';
-import type { Logger } from './logger.ts';
+import { flushLogsSync, type Logger } from './logger.ts';
 
 type Options = { server: Server; sql: Sql; lifecycle: Lifecycle; log: Logger; timeoutMs: number; exit: (code: number) => void };
 
@@ -14,7 +14,7 @@ export function gracefulShutdown({ server, sql, lifecycle, log, timeoutMs, exit 
   return async (signal: string) => {
     if (started) {
       log.warn({ signal }, 'second signal: exiting now');
-      log.flush();
+      flushLogsSync(log);
       return exit(1);
     }
     started = true;
@@ -31,7 +31,7 @@ export function gracefulShutdown({ server, sql, lifecycle, log, timeoutMs, exit 
     clearTimeout(force);
     await sql.end({ timeout: 5 });
     log.info('shutdown complete');
-    log.flush();
+    flushLogsSync(log);
     exit(0);
   };
 }

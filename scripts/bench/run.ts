@@ -1,0 +1,91 @@
+/**
+^ * `npm run bench` (after `npm run build`, which it runs): autocannon against the API and the bare reference app on the same PostgreSQL,
+ * alternating A/B rounds per route; prints throughput, p50/p99 and peak RSS of each, and the ratios
+ * the targets are stated in (API/reference throughput ≥ 0.85, p99 ≤ 1.5×, API peak RSS ≤ 150 MB).
+ * Env: BENCH_SECONDS (per round, default 5), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 20).
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { migrate } from '../../api/db/migrate.ts';
+import { createSql } from '../../api/db/client.ts';
+import { ROOT } from '../../test/support/api.ts';
+import { freePort, startPostgres } from '../../test/support/postgres.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const POOL = '10';
+
+type Target = { name: string; url: string; child: ChildProcess };
+const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+async function start(name: string, script: string, env: Record<string, string>): Promise<Target> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [script], {
+    cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DB_POOL_MAX: POOL, NODE_ENV: 'production' },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; (await fetch(`${url}/healthz/ready`).catch(() => undefined))?.status !== 200; i++) {
+    if (i > 300) throw new Error(`${name} did not start`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { name, url, child };
+}
+
+type Route = { label: string; opts: (url: string) => autocannon.Options };
+const json = { 'content-type': 'application/json' };
+const ROUTES: Route[] = [
+  { label: 'POST /users', opts: (url) => ({ url: `${url}/users`, method: 'POST', headers: json, body: '{"name":"bench user"}' }) },
+  { label: 'GET /users/{id}', opts: (url) => ({ url, requests: [{ method: 'GET', setupRequest: (r: autocannon.Request) => ({ ...r, path: `/users/${1 + Math.floor(Math.random() * 1000)}` }) }] }) },
+  { label: 'POST /posts', opts: (url) => ({ url: `${url}/posts`, method: 'POST', headers: json, body: '{"user_id":1,"content":"a benchmark post body"}' }) },
+];
+
+const run = (opts: autocannon.Options) => new Promise<autocannon.Result>((resolve, reject) =>
+  autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts }, (err, res) => (err ? reject(err) : resolve(res))));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const pg = await startPostgres();
+const setup = createSql({ url: pg.url, port: 0, name: '', user: '', poolMax: 2, connectTimeoutS: 5 });
+await migrate(setup);
+await setup`INSERT INTO users (name) SELECT 'seed ' || g FROM generate_series(1, 1000) g`;
+await setup.end();
+
+const api = await start('api', 'dist/api/server.js', { DATABASE_URL: pg.url, LOG_LEVEL: 'info' });
+const ref = await start('reference', 'dist/scripts/bench/reference.js', { DATABASE_URL: pg.url });
+const rows: string[] = [];
+const verdicts: boolean[] = [];
+try {
+  for (const route of ROUTES) {
+    const samples = { api: [] as autocannon.Result[], reference: [] as autocannon.Result[] };
+    await run({ ...route.opts(api.url), duration: 1 }); // warm both JITs
+    await run({ ...route.opts(ref.url), duration: 1 });
+    for (let i = 0; i < ROUNDS; i++) {
+      const order = i % 2 ? [ref, api] : [api, ref]; // alternate who goes first
+      for (const t of order) {
+        const r = await run(route.opts(t.url));
+        if (r.non2xx || r.errors) throw new Error(`${t.name} ${route.label}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+        samples[t.name as 'api' | 'reference'].push(r);
+      }
+    }
+    const stat = (rs: autocannon.Result[]) => ({ rps: median(rs.map((r) => r.requests.average)), p50: median(rs.map((r) => r.latency.p50)), p99: median(rs.map((r) => r.latency.p99)) });
+    const a = stat(samples.api); const b = stat(samples.reference);
+    const ratio = a.rps / b.rps; const p99x = a.p99 / Math.max(b.p99, 1);
+    verdicts.push(ratio >= 0.85, p99x <= 1.5);
+    rows.push(`| ${route.label} | ${a.rps.toFixed(0)} | ${b.rps.toFixed(0)} | **${ratio.toFixed(2)}** | ${a.p50} / ${a.p99} | ${b.p50} / ${b.p99} | ${p99x.toFixed(2)} |`);
+  }
+  const rssApi = peakRssMb(api.child.pid!); const rssRef = peakRssMb(ref.child.pid!);
+  verdicts.push(rssApi <= 150);
+  console.log(`\n${ROUNDS} alternating rounds × ${SECONDS}s per route and app, ${CONNECTIONS} connections, pool ${POOL}, medians:\n`);
+  console.log('| route | API req/s | reference req/s | ratio (≥ 0.85) | API p50 / p99 ms | reference p50 / p99 ms | p99 ratio (≤ 1.5) |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows) console.log(r);
+  console.log(`\nPeak RSS under load: API ${rssApi.toFixed(0)} MB (≤ 150), reference ${rssRef.toFixed(0)} MB`);
+  console.log(verdicts.every(Boolean) ? 'bench: all targets met' : 'bench: TARGET MISSED');
+  process.exitCode = verdicts.every(Boolean) ? 0 : 1;
+} finally {
+  for (const t of [api, ref]) t.child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 500));
+  await pg.destroy();
+}
