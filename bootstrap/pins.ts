@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/** versions.env: the one place every image and tool version is pinned. */
+const Pins = z.object({
+  K3D_VERSION: z.string().regex(/^v\d+\.\d+\.\d+$/),
+  K3D_TOOLS_IMAGE: z.string(),
+  K3S_VERSION: z.string().regex(/^v\d+\.\d+\.\d+\+k3s\d+$/),
+  K3S_IMAGE: z.string(),
+  KUBECTL_VERSION: z.string().regex(/^v\d+\.\d+\.\d+$/),
+  HELM_VERSION: z.string().regex(/^v\d+\.\d+\.\d+$/),
+  POSTGRES_IMAGE: z.string(),
+  PROMETHEUS_IMAGE: z.string(),
+  GRAFANA_IMAGE: z.string(),
+  NODE_IMAGE: z.string(),
+  DEBIAN_IMAGE: z.string(),
+  API_IMAGE: z.string(),
+}).refine((p) => Object.values(p).every((v) => !/:latest$/.test(v) && v.includes(':') || /^v\d/.test(v)), 'every image needs an explicit tag, never latest');
+
+export type Pins = z.infer<typeof Pins>;
+export const VERSIONS_FILE = new URL('../versions.env', import.meta.url).pathname;
+
+/** Parses KEY=value lines (comments and blanks skipped), as `set -a; . versions.env` reads them. */
+export function parseEnvFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (m) out[m[1]!] = m[2]!.replace(/^"(.*)"$/, '$1');
+  }
+  return out;
+}
+
+export function readPins(file = VERSIONS_FILE): Pins {
+  return Pins.parse(parseEnvFile(readFileSync(file, 'utf8')));
+}
