@@ -143,7 +143,7 @@ describe('meaning of the default render', () => {
     assert.equal(find(objs, 'Service', 'wiki-postgresql-headless').spec.clusterIP, 'None');
     assert.equal(s.spec.volumeClaimTemplates[0].spec.resources.requests.storage, '2Gi');
     const secret = find(objs, 'Secret', 'wiki-postgresql');
-    assert.equal(secret.metadata.annotations['helm.sh/resource-policy'], 'keep');
+    assert.equal(secret.metadata.annotations?.['helm.sh/resource-policy'], 'keep');
     assert.equal(Buffer.from(secret.data.password, 'base64').toString().length, 32);
     const again = find(render(), 'Secret', 'wiki-postgresql');
     assert.notEqual(again.data.password, secret.data.password, 'without a cluster, each render generates anew (lookup keeps it on a real upgrade)');
@@ -225,8 +225,8 @@ describe('meaning of the default render', () => {
   it('helm test hooks exercise the API and Grafana through their Services', (t) => {
     if (!requireTool(t, 'helm')) return;
     const pods = byKind(objs, 'Pod');
-    assert.deepEqual(pods.map((p) => p.metadata.annotations['helm.sh/hook']), ['test', 'test']);
-    for (const p of pods) assert.equal(p.metadata.annotations['helm.sh/hook-delete-policy'], 'before-hook-creation,hook-succeeded');
+    assert.deepEqual(pods.map((p) => p.metadata.annotations?.['helm.sh/hook']), ['test', 'test']);
+    for (const p of pods) assert.equal(p.metadata.annotations?.['helm.sh/hook-delete-policy'], 'before-hook-creation,hook-succeeded');
     const script = pods.map((p) => p.spec.containers[0].args[0]).join('\n');
     assert.match(script, /\/users/);
     assert.match(script, /creation-dashboard-678/);

@@ -1,0 +1,41 @@
+import { nodeContainer } from '../diagnostics.ts';
+import { PhaseError } from '../errors.ts';
+import { sleep } from '../wait.ts';
+import type { Ctx, Phase } from '../context.ts';
+
+export function readyBanner(ctx: Ctx): string {
+  const base = `http://localhost:${ctx.cfg.hostPort}`;
+  const login = ctx.cfg.grafanaPasswordFromEnv ? 'admin / (the GRAFANA_ADMIN_PASSWORD you set)' : 'admin / admin (set GRAFANA_ADMIN_PASSWORD to change it)';
+  return [
+    '',
+    '==================================================================',
+    ` READY in ${ctx.log.elapsed().toFixed(1)}s`,
+    `   API        ${base}/users      (docs ${base}/docs, metrics ${base}/metrics)`,
+    `   Grafana    ${base}/grafana/d/creation-dashboard-678/creation`,
+    `   login      ${login}`,
+    '   stop       docker stop --time 60 <container>   (data stays in the volume)',
+    '==================================================================',
+    '',
+  ].join('\n');
+}
+
+/** Stays in the foreground, watching the node, until a signal asks to stop. */
+export const serve: Phase = {
+  name: 'serve',
+  async run(ctx) {
+    ctx.log.raw(readyBanner(ctx));
+    if (ctx.exec.dryRun) return 'dry run: would serve until SIGTERM';
+    for (;;) {
+      try {
+        await sleep(10_000, ctx.signal);
+      } catch {
+        return 'stop requested';
+      }
+      const r = await ctx.exec.run(['docker', 'inspect', '--format', '{{.State.Running}}', nodeContainer(ctx)], { check: false, env: ctx.toolEnv, signal: ctx.signal }).catch(() => undefined);
+      if (ctx.signal.aborted) return 'stop requested';
+      if (r && r.stdout.trim() !== 'true') {
+        throw new PhaseError(`the cluster node ${nodeContainer(ctx)} is no longer running`, 'see the lines above; restart the container (docker start) to boot the cluster again');
+      }
+    }
+  },
+};

@@ -1,0 +1,10 @@
+/** The appliance entrypoint (PID 1 is tini): the command line only; everything else is bootstrap/. */
+import { main } from './bootstrap/main.ts';
+
+process.exitCode = await main({
+  argv: process.argv.slice(2),
+  env: process.env,
+  out: (s) => { process.stdout.write(s); },
+  onSignal: (handler) => { for (const s of ['SIGTERM', 'SIGINT'] as const) process.on(s, () => handler(s)); },
+  exit: (code) => process.exit(code),
+});
