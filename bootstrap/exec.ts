@@ -1,4 +1,5 @@
-import { execa, type Options } from 'execa';
+import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import type { Log } from './log.ts';
 
@@ -49,12 +50,15 @@ export function createExec({ log, dryRun = false, env = {} }: { log: Log; dryRun
       }
       const fd = openSync(logFile, 'a');
       try {
-        const options: Options = { detached: true, stdin: 'ignore', stdout: fd, stderr: fd, env: { ...env, ...extra }, reject: false, cleanup: false };
-        const child = execa(argv[0]!, argv.slice(1), options);
+        // Plain spawn: the daemon must inherit the log file descriptor itself (not a pipe through us)
+        // and outlive this process's event loop.
+        const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, ...env, ...extra } });
+        const pid = await new Promise<number>((resolve, reject) => {
+          child.once('spawn', () => resolve(child.pid!));
+          child.once('error', (err) => reject(new Error(`cannot start ${argv[0]}: ${err.message}`)));
+        });
         child.unref();
-        child.catch(() => {});
-        if (!child.pid) throw new Error(`cannot start ${argv[0]}`);
-        return child.pid;
+        return pid;
       } finally {
         closeSync(fd);
       }
