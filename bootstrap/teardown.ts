@@ -10,7 +10,8 @@ const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catc
  * Nothing here trusts the phase signal (it is already aborted); it has its own deadline.
  */
 export async function teardown(ctx: Ctx): Promise<void> {
-  if (ctx.exec.dryRun) return;
+  // Nothing to stop when the engine never came up (a preflight refusal must touch nothing).
+  if (ctx.exec.dryRun || !ctx.state.dockerdStarted) return;
   const budgetMs = ctx.cfg.stopTimeoutS * 1000;
   const started = Date.now();
   const left = () => Math.max(1000, budgetMs - (Date.now() - started));

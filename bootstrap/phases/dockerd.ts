@@ -22,7 +22,10 @@ export const dockerd: Phase = {
     const { root, dockerDataRoot, dockerSocket } = ctx.cfg;
     if (!ctx.exec.dryRun) {
       const running = await dockerDriver(ctx);
-      if (running) return `already running (storage ${running})`;
+      if (running) {
+        ctx.state.dockerdStarted = true; // ours all the same: the container has one engine, stopped with it
+        return `already running (storage ${running})`;
+      }
       for (const stale of ['var/run/docker.pid', 'var/run/docker/containerd/containerd.pid']) rmSync(join(root, stale), { force: true });
     }
     const iptables = chooseIptables(root, ctx.cfg.iptables);

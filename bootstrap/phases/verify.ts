@@ -1,4 +1,5 @@
 import { clusterDiagnostics } from '../diagnostics.ts';
+import { PhaseError } from '../errors.ts';
 import { probe } from '../probe.ts';
 import { waitFor } from '../wait.ts';
 import type { Phase } from '../context.ts';
@@ -14,8 +15,10 @@ export const verify: Phase = {
       const r = await probe(ctx.cfg.probeUrl, { write: true, grafanaUser: 'admin', grafanaPassword: ctx.cfg.grafanaPassword, fetch: ctx.fetch });
       if (!r.ok) last = r.failed;
       return r.ok ? r : undefined;
-    }, { timeoutMs: ctx.cfg.timeouts.verify * 1000, intervalMs: 2000, signal: ctx.signal, what: 'the end-to-end probe' }).catch((err: Error) => {
-      throw new Error(`${err.message}${last ? `; last failure: ${last}` : ''}`);
+    }, { timeoutMs: ctx.cfg.timeouts.verify * 1000, intervalMs: 2000, signal: ctx.signal, what: 'the end-to-end probe' }).catch(() => {
+      // Whichever deadline fired first (this wait's or the phase's), say what the probe last saw.
+      throw new PhaseError(`timed out after ${ctx.cfg.timeouts.verify}s waiting for the end-to-end probe${last ? `; last failure: ${last}` : ''}`,
+        'the release is installed but not answering through port 8080: read the pods, events and logs below');
     });
     return `${result.checks.length} checks through ${ctx.cfg.probeUrl}: ${result.checks.join(', ')}`;
   },

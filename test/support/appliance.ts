@@ -1,0 +1,128 @@
+/** Harness for the bootstrap: fake host trees, a fake bundle, the fake toolchain on PATH, a fake service. */
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundledImages } from '../../bootstrap/bundle.ts';
+import { readPins } from '../../bootstrap/pins.ts';
+import { ROOT } from './api.ts';
+
+export const FAKES = join(ROOT, 'test/fakes/bin');
+const PRIVILEGED_CAPS = '000001ffffffffff';
+const UNPRIVILEGED_CAPS = '00000000a80425fb';
+
+export type HostShape = { cgroup?: 1 | 2; privileged?: boolean; hostCgroupNs?: boolean; overlayDocker?: boolean; memAvailableKb?: number; legacyIptables?: boolean };
+
+/** A directory shaped like / as the bootstrap reads it: /proc, /sys/fs/cgroup, /dev/kmsg, /var. */
+export function fakeRoot(shape: HostShape = {}): string {
+  const root = mkdtempSync(join(tmpdir(), 'wiki-root-'));
+  const put = (path: string, content: string) => { mkdirSync(join(root, path, '..'), { recursive: true }); writeFileSync(join(root, path), content); };
+  put('proc/self/status', `Name:\tnode\nCapInh:\t0000000000000000\nCapEff:\t${shape.privileged === false ? UNPRIVILEGED_CAPS : PRIVILEGED_CAPS}\n`);
+  if (shape.privileged !== false) put('dev/kmsg', '');
+  put('proc/meminfo', `MemTotal:       24000000 kB\nMemAvailable:   ${shape.memAvailableKb ?? 20_000_000} kB\n`);
+  put('proc/self/mountinfo', [
+    '100 90 0:50 / / rw,relatime - overlay overlay rw,lowerdir=/l,upperdir=/u,workdir=/w',
+    `120 100 254:1 /docker/volumes/wiki/_data /var/lib/docker rw,relatime - ${shape.overlayDocker ? 'overlay overlay rw' : 'ext4 /dev/vda rw'}`,
+    '130 100 0:60 / /proc rw - proc proc rw',
+  ].join('\n'));
+  put('proc/net/ip_tables_names', shape.legacyIptables ? 'nat\nfilter\n' : '');
+  mkdirSync(join(root, 'var/lib/docker'), { recursive: true });
+  mkdirSync(join(root, 'var/run'), { recursive: true });
+  mkdirSync(join(root, 'var/log'), { recursive: true });
+  if ((shape.cgroup ?? 1) === 2) {
+    put('sys/fs/cgroup/cgroup.controllers', 'cpuset cpu io memory hugetlb pids rdma misc\n');
+    put('sys/fs/cgroup/cgroup.procs', '1\n7\n42\n');
+    put('sys/fs/cgroup/cgroup.subtree_control', '');
+    put('proc/self/cgroup', shape.hostCgroupNs ? '0::/system.slice/docker-0123abcd.scope\n' : '0::/\n');
+  } else {
+    mkdirSync(join(root, 'sys/fs/cgroup/memory'), { recursive: true });
+    put('proc/self/cgroup', '12:memory:/docker/0123abcd\n0::/docker/0123abcd\n');
+  }
+  return root;
+}
+
+/** WIKI_HOME with versions.env, the chart, and a bundle whose files each hold their image reference. */
+export function fakeHome({ omit = [] as string[] } = {}): string {
+  const home = mkdtempSync(join(tmpdir(), 'wiki-home-'));
+  cpSync(join(ROOT, 'versions.env'), join(home, 'versions.env'));
+  symlinkSync(join(ROOT, 'chart'), join(home, 'chart'));
+  for (const img of bundledImages(readPins())) {
+    if (omit.includes(img.file)) continue;
+    mkdirSync(join(home, 'images', img.file, '..'), { recursive: true });
+    writeFileSync(join(home, 'images', img.file), img.ref ?? 'airgap bundle');
+  }
+  return home;
+}
+
+export type ServiceMode = { mode: 'ok' | 'unavailable' | 'hang'; password: string; users: number };
+
+/** The API and Grafana as seen through port 8080, enough for the end-to-end probe. */
+export async function fakeService(state: ServiceMode): Promise<{ url: string; server: Server; state: ServiceMode }> {
+  const server = createServer((req, res) => {
+    if (state.mode === 'hang') return;
+    const json = (status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+    if (state.mode === 'unavailable') return json(503, { detail: 'Service Unavailable' });
+    const url = req.url ?? '';
+    if (req.method === 'POST' && url === '/users') { state.users++; return json(201, { id: state.users, name: 'x', created_time: new Date().toISOString() }); }
+    if (req.method === 'GET' && /^\/users\/\d+$/.test(url)) return Number(url.split('/')[2]) <= state.users ? json(200, { id: 1 }) : json(404, { detail: 'User not found' });
+    if (url === '/healthz/ready') return json(200, { status: 'ok' });
+    if (url === '/metrics') { res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }); return res.end(`# HELP users_created_total Total number of users created\nusers_created_total ${state.users}\n`); }
+    if (url === '/grafana/api/health') return json(200, { database: 'ok', version: '13.2.3' });
+    if (url === '/grafana/api/dashboards/uid/creation-dashboard-678') {
+      const ok = req.headers.authorization === `Basic ${Buffer.from(`admin:${state.password}`).toString('base64')}`;
+      return ok ? json(200, { dashboard: { uid: 'creation-dashboard-678', title: 'Creation' } }) : json(401, { message: 'Unauthorized' });
+    }
+    json(404, { detail: 'Not Found' });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server, state };
+}
+
+export type Boot = { code: number | null; output: string; calls: { tool: string; args: string[]; env: Record<string, string> }[]; ms: number };
+
+/**
+ * Runs start-cluster.ts as the image would, against the fakes. `until` decides when to send
+ * SIGTERM (called on every output chunk and with the calls so far); `twice` sends a second one.
+ */
+export async function boot(env: Record<string, string>, opts: { args?: string[]; until?: (output: string, calls: Boot['calls']) => boolean; twice?: boolean; timeoutMs?: number } = {}): Promise<Boot> {
+  const t0 = Date.now();
+  const state = env.FAKE_STATE!;
+  const calls = () => (existsSync(join(state, 'calls.jsonl')) ? readFileSync(join(state, 'calls.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'start-cluster.ts', ...(opts.args ?? [])], {
+    cwd: ROOT, env: { PATH: `${FAKES}:${process.env.PATH}`, HOME: process.env.HOME ?? '/root', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let signalled = false;
+  const check = () => {
+    if (!signalled && opts.until?.(output, calls())) {
+      signalled = true;
+      child.kill('SIGTERM');
+      if (opts.twice) setTimeout(() => child.kill('SIGTERM'), 200);
+    }
+  };
+  child.stdout.on('data', (d) => { output += d; check(); });
+  child.stderr.on('data', (d) => { output += d; });
+  const poll = setInterval(check, 100);
+  const killer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+  const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  clearInterval(poll);
+  clearTimeout(killer);
+  return { code, output, calls: calls(), ms: Date.now() - t0 };
+}
+
+/** A fresh fake world: state dir, host root, home with bundle, and the env that points the bootstrap at them. */
+export function world(shape: HostShape = {}, home = fakeHome()) {
+  const state = mkdtempSync(join(tmpdir(), 'wiki-fake-state-'));
+  const root = fakeRoot(shape);
+  return {
+    state, root, home,
+    env: {
+      FAKE_STATE: state, WIKI_ROOT: root, WIKI_HOME: home, WIKI_STATE_DIR: join(state, 'wiki'),
+      WIKI_DOCKER_DATA_ROOT: '/var/lib/docker', WIKI_MIN_DISK_GB: '0.001', WIKI_STOP_TIMEOUT_S: '8',
+      WIKI_DOCKERD_TIMEOUT_S: '10', WIKI_VERIFY_TIMEOUT_S: '10',
+    } as Record<string, string>,
+  };
+}
+
+export const argvOf = (calls: Boot['calls']) => calls.map((c) => `${c.tool} ${c.args.join(' ')}`);
