@@ -16,6 +16,7 @@ export async function runPipeline(phases: Phase[], ctx: Ctx, stop: AbortSignal):
     const limitS = phase.timeout ? ctx.cfg.timeouts[phase.timeout] : undefined;
     const deadline = limitS ? AbortSignal.timeout(limitS * 1000) : undefined;
     const signal = deadline ? AbortSignal.any([stop, deadline]) : stop;
+    if (phase.name !== 'serve') ctx.log.line(phase.name, limitS ? `starting (deadline ${limitS}s)` : 'starting');
     try {
       const summary = await phase.run({ ...ctx, signal });
       ctx.log.line(phase.name, `${summary} in ${seconds()}s`);
