@@ -1,0 +1,24 @@
+/** The Docker engine that scripts/test starts (../shared/scripts/docker-engine.sh): builds and runs for real. */
+import { spawnSync } from 'node:child_process';
+import type { TestContext } from 'node:test';
+import { ROOT } from './api.ts';
+import { requireTool } from './tools.ts';
+
+export function docker(args: string[], { check = true, timeoutMs = 900_000 } = {}) {
+  const r = spawnSync('docker', args, { cwd: ROOT, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 << 20 });
+  if (check && r.status !== 0) throw new Error(`docker ${args.join(' ')} failed (${r.status}): ${(r.stderr || r.stdout).slice(-3000)}`);
+  return { status: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
+}
+
+/** A working engine, or skip (outside CI) / fail (CI=true). */
+export function requireDocker(t: TestContext): boolean {
+  if (!requireTool(t, 'docker')) return false;
+  if (spawnSync('docker', ['info'], { timeout: 20_000 }).status === 0) return true;
+  const why = 'no Docker engine answers (npm test starts one with ../shared/scripts/docker-engine.sh)';
+  if (process.env.CI === 'true') throw new Error(why);
+  t.skip(why);
+  return false;
+}
+
+/** The stand-ins for the official base images (../shared/scripts/local-images.sh builds them). */
+export const LOCAL_BASES = ['--build-arg', 'NODE_IMAGE=node:24-trixie-slim', '--build-arg', 'DEBIAN_IMAGE=debian:trixie-slim'];
