@@ -141,7 +141,7 @@ describe('meaning of the default render', () => {
     assert.deepEqual(c.readinessProbe.exec.command.slice(0, 3), ['pg_isready', '-h', '127.0.0.1']);
     assert.equal(s.spec.serviceName, 'wiki-postgresql-headless');
     assert.equal(find(objs, 'Service', 'wiki-postgresql-headless').spec.clusterIP, 'None');
-    assert.equal(s.spec.volumeClaimTemplates[0].spec.resources.requests.storage, '2Gi');
+    assert.equal(s.spec.volumeClaimTemplates[0].spec.resources.requests.storage, '1536Mi');
     const secret = find(objs, 'Secret', 'wiki-postgresql');
     assert.equal(secret.metadata.annotations?.['helm.sh/resource-policy'], 'keep');
     assert.equal(Buffer.from(secret.data.password, 'base64').toString().length, 32);
@@ -157,7 +157,8 @@ describe('meaning of the default render', () => {
     const c = d.spec.template.spec.containers[0];
     assert.equal(c.image, pins.PROMETHEUS_IMAGE);
     assert.ok(c.args.includes('--storage.tsdb.retention.time=7d'));
-    assert.ok(c.args.includes('--storage.tsdb.retention.size=700MB'));
+    assert.ok(c.args.includes('--storage.tsdb.retention.size=512MB'));
+    assert.equal(find(objs, 'PersistentVolumeClaim', 'wiki-prometheus').spec.resources.requests.storage, '768Mi', 'retention size fits the volume');
     assert.equal(d.spec.strategy.type, 'Recreate');
     const role = find(objs, 'Role', 'wiki-prometheus');
     assert.deepEqual(role.rules, [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]);
@@ -218,7 +219,7 @@ describe('meaning of the default render', () => {
     const b = budget(objs);
     assert.ok(b.cpu <= 2, `cpu ${b.cpu}`);
     assert.ok(b.memory <= 4 * 2 ** 30, `memory ${b.memory / 2 ** 20} MiB`);
-    assert.ok(b.storage <= 3.5 * 2 ** 30, `storage ${b.storage / 2 ** 30} GiB leaves ≥ 1.5 GiB for images within 5`);
+    assert.ok(b.storage <= 2.5 * 2 ** 30, `storage ${b.storage / 2 ** 30} GiB leaves ≥ 2.3 GB for the bundled images within 5 GB`);
     assert.equal(b.rows.length, 4);
   });
 
