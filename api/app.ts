@@ -1,4 +1,3 @@
-import { requestId } from 'hono/request-id';
 import type { Deps } from './deps.ts';
 import { errorHandler } from './lib/errors.ts';
 import { allowedMethods } from './lib/method-not-allowed.ts';
@@ -12,7 +11,6 @@ import { usersRouter } from './routes/users.ts';
 /** The whole HTTP surface, with no I/O of its own: tests call `app.request()` on it. */
 export function createApp(deps: Deps) {
   const app = createRouter();
-  app.use(requestId({ headerName: 'X-Request-Id' }));
   app.use(observe(deps.metrics, deps.log, deps.lifecycle));
 
   app.route('/', healthRouter(deps));

@@ -111,6 +111,15 @@ describe('bytes on the wire', () => {
     assert.equal((await fetch(`${api.url}/healthz/live`)).status, 200);
   });
 
+  it('X-Request-Id on the wire: echoed when well-formed, generated otherwise', async () => {
+    const r = await raw('GET /users/1 HTTP/1.1\r\nHost: x\r\nX-Request-Id: wire-test-42\r\nConnection: close\r\n\r\n');
+    assert.match(r.text, /^x-request-id: wire-test-42\r$/im);
+    const g = await raw('GET /nope HTTP/1.1\r\nHost: x\r\nX-Request-Id: bad id with spaces\r\nConnection: close\r\n\r\n');
+    assert.equal(g.status, 404);
+    assert.match(g.text, /^x-request-id: [0-9a-f-]{36}\r$/im);
+    assert.match(g.text, /^content-type: application\/json/im);
+  });
+
   it('garbage instead of HTTP is a 400 and no crash', async () => {
     const r = await raw('\x00\x01GARBAGE\r\n\r\n');
     assert.equal(r.status, 400);

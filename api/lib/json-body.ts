@@ -45,15 +45,18 @@ export function jsonBody(limit = BODY_LIMIT_BYTES): MiddlewareHandler {
       return c.json(tooLarge, 413);
     }
     let text: string;
+    let parsed: unknown;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-      JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch (err) {
       const msg = err instanceof SyntaxError ? `JSON decode error: ${err.message}` : 'Body is not valid UTF-8';
       return validationError(c, [{ loc: ['body'], msg, type: 'json_invalid' }]);
     }
-    // Hono caches body promises here (typed as values); its validator then reads this text.
+    // Hand the already-parsed body to Hono's validator (it calls c.req.json()), so it is parsed once;
+    // the text stays in Hono's body cache for anything that reads the body otherwise.
     (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
+    c.req.json = (() => Promise.resolve(parsed)) as typeof c.req.json;
     await next();
   };
 }
