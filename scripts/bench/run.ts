@@ -12,6 +12,8 @@ import { createSql } from '../../api/db/client.ts';
 import { ROOT } from '../../test/support/api.ts';
 import { freePort, startPostgres } from '../../test/support/postgres.ts';
 
+/** The API runs with the image's NODE_OPTIONS (Dockerfile.api), as it does in production. */
+const IMAGE_NODE_OPTIONS = /NODE_OPTIONS=(\S+)/.exec(readFileSync(new URL('../../Dockerfile.api', import.meta.url), 'utf8'))?.[1] ?? '';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -52,7 +54,7 @@ await migrate(setup);
 await setup`INSERT INTO users (name) SELECT 'seed ' || g FROM generate_series(1, 1000) g`;
 await setup.end();
 
-const api = await start('api', 'dist/api/server.js', { DATABASE_URL: pg.url, LOG_LEVEL: 'info' });
+const api = await start('api', 'dist/api/server.js', { DATABASE_URL: pg.url, LOG_LEVEL: 'info', NODE_OPTIONS: IMAGE_NODE_OPTIONS });
 const ref = await start('reference', 'dist/scripts/bench/reference.js', { DATABASE_URL: pg.url });
 const rows: string[] = [];
 const verdicts: boolean[] = [];
