@@ -9,6 +9,8 @@ import { Lifecycle } from './lib/lifecycle.ts';
 import { createLogger } from './lib/logger.ts';
 import { createMetrics } from './lib/metrics.ts';
 
+/** Request logs and HTTP metrics are recorded on the next turn of the event loop. */
+const settle = () => new Promise((r) => setImmediate(r));
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 let pg: TestPostgres;
 let ctx: Awaited<ReturnType<typeof appOn>>;
@@ -234,6 +236,7 @@ describe('the rest of the surface', () => {
     assert.equal(echoed.headers.get('x-request-id'), 'abc-123');
     const generated = await req('/nope');
     assert.match(generated.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+    await settle();
     const line = ctx.logs.find((l) => l.reqId === 'abc-123');
     assert.ok(line, 'request log line');
     assert.deepEqual({ method: line.method, route: line.route, status: line.status }, { method: 'GET', route: '/users', status: '200' });
@@ -259,6 +262,7 @@ describe('the rest of the surface', () => {
     await createUser();
     await req('/users/1');
     await req('/users/424242');
+    await settle();
     const res = await req('/metrics');
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);

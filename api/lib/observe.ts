@@ -30,7 +30,8 @@ function setHeader(c: Context, name: string, value: string) {
 
 /**
  * Request id (echoed from X-Request-Id when sane, else generated), one log line and one metrics
- * sample per request; while draining, tells keep-alive clients to reconnect elsewhere.
+ * sample per request (recorded right after the response is handed over); while draining, tells
+ * keep-alive clients to reconnect elsewhere.
  */
 export function observe(metrics: Metrics, log: Logger, lifecycle: Lifecycle): MiddlewareHandler {
   // prom-client hashes the label object on every call; the children per label set are cached once.
@@ -41,15 +42,20 @@ export function observe(metrics: Metrics, log: Logger, lifecycle: Lifecycle): Mi
     const reqId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     c.set('requestId', reqId);
     setHeader(c, 'X-Request-Id', reqId);
-    if (lifecycle.draining) setHeader(c, 'Connection', 'close');
     await next();
+    // Decided when the response leaves, not when the request came in: a request that was in
+    // flight when SIGTERM arrived must not leave its keep-alive connection open behind it.
+    if (lifecycle.draining) setHeader(c, 'Connection', 'close');
     const seconds = (performance.now() - start) / 1000;
     const method = c.req.method, route = routeLabel(c), status = String(c.res.status);
-    const key = `${method} ${route} ${status}`;
-    let s = series.get(key);
-    if (!s) series.set(key, s = { count: metrics.httpRequests.labels(method, route, status), time: metrics.httpDuration.labels(method, route, status) });
-    s.count.inc();
-    s.time.observe(seconds);
-    log.info({ reqId, method, route, status, duration_ms: Math.round(seconds * 1e5) / 100 }, 'request');
+    // Bookkeeping after the response is on its way: the client does not wait for our log line.
+    setImmediate(() => {
+      const key = `${method} ${route} ${status}`;
+      let s = series.get(key);
+      if (!s) series.set(key, s = { count: metrics.httpRequests.labels(method, route, status), time: metrics.httpDuration.labels(method, route, status) });
+      s.count.inc();
+      s.time.observe(seconds);
+      log.info({ reqId, method, route, status, duration_ms: Math.round(seconds * 1e5) / 100 }, 'request');
+    });
   };
 }
