@@ -15,7 +15,8 @@ const Pins = z.object({
   NODE_IMAGE: z.string(),
   DEBIAN_IMAGE: z.string(),
   API_IMAGE: z.string(),
-}).refine((p) => Object.values(p).every((v) => !/:latest$/.test(v) && v.includes(':') || /^v\d/.test(v)), 'every image needs an explicit tag, never latest');
+}).refine((p) => Object.entries(p).filter(([k]) => k.endsWith('_IMAGE')).every(([, ref]) => /:[\w][\w.-]*$/.test(ref) && !ref.endsWith(':latest')),
+  'every image needs an explicit tag, never latest');
 
 export type Pins = z.infer<typeof Pins>;
 export const VERSIONS_FILE = new URL('../versions.env', import.meta.url).pathname;

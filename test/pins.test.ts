@@ -1,6 +1,8 @@
 /** One place for versions: versions.env, and everything that must repeat it (Dockerfile ARGs, chart defaults, bundle). */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { it } from 'node:test';
 import { parse } from 'yaml';
 import { bundledImages } from '../bootstrap/bundle.ts';
@@ -55,4 +57,16 @@ it('Dockerfile.cluster repeats Dockerfile.api verbatim, and packs the API archiv
   assert.ok(pack.includes(`--workdir ${/^WORKDIR (\S+)$/m.exec(runtime)![1]}`));
   assert.ok(pack.includes(`--expose ${/^EXPOSE (\S+)$/m.exec(runtime)![1]}`));
   assert.ok(pack.includes(`--cmd '${JSON.stringify(JSON.parse(/^CMD (\[.+\])$/m.exec(runtime)![1]!))}'`));
+});
+
+it('versions.env parsing refuses an untagged or latest image', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wiki-pins-'));
+  try {
+    for (const bad of ['docker.io/grafana/grafana', 'docker.io/grafana/grafana:latest']) {
+      writeFileSync(join(dir, 'versions.env'), file('versions.env').replace(/^GRAFANA_IMAGE=.*$/m, `GRAFANA_IMAGE=${bad}`));
+      assert.throws(() => readPins(join(dir, 'versions.env')), /explicit tag, never latest/, bad);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

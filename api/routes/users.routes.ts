@@ -1,11 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { jsonBody } from '../lib/json-body.ts';
-import { DEFAULT_LIMIT, ErrorDetail, IdString, PageQuery, Timestamp, errorResponses, jsonBodyErrors, text } from '../lib/schemas.ts';
+import { ErrorDetail, IdString, PageQuery, Timestamp, errorResponses, jsonBodyErrors, text } from '../lib/schemas.ts';
 
 export const NewUser = z.object({ name: text(1, 200, true).openapi({ example: 'Ada Lovelace' }) }).openapi('NewUser');
 export const User = z.object({ id: z.number().int(), name: z.string(), created_time: Timestamp }).openapi('User');
 export const UserPage = z.object({ items: z.array(User), next: z.string().nullable() }).openapi('UserPage');
-export { DEFAULT_LIMIT };
 
 const notFound = { content: { 'application/json': { schema: ErrorDetail } }, description: 'User not found' };
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });

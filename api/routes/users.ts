@@ -2,7 +2,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Deps } from '../deps.ts';
 import { findUser, insertUser, listUsers, type User } from '../db/users.ts';
 import { createRouter } from '../lib/router.ts';
-import { page } from '../lib/schemas.ts';
+import { DEFAULT_LIMIT, page } from '../lib/schemas.ts';
 import * as routes from './users.routes.ts';
 
 export const toUser = (u: User) => ({ id: u.id, name: u.name, created_time: u.created_time.toISOString() });
@@ -26,7 +26,7 @@ export function usersRouter({ sql, metrics }: Deps) {
   app.openapi(routes.getUserLegacy, async (c) => c.json(await getOne(c.req.valid('param').id), 200));
 
   app.openapi(routes.listUsers, async (c) => {
-    const { limit = routes.DEFAULT_LIMIT, after = 0 } = c.req.valid('query');
+    const { limit = DEFAULT_LIMIT, after = 0 } = c.req.valid('query');
     const rows = await listUsers(sql, after, limit);
     const { items, next } = page(rows, limit, (u) => u.id, '/users');
     return c.json({ items: items.map(toUser), next }, 200);
