@@ -7,4 +7,8 @@ process.exitCode = await main({
   out: (s) => { process.stdout.write(s); },
   onSignal: (handler) => { for (const s of ['SIGTERM', 'SIGINT'] as const) process.on(s, () => handler(s)); },
   exit: (code) => process.exit(code),
+}).catch((err: Error) => {
+  // Phases report their own failures; this is for the unexpected (a broken install, say): one line.
+  process.stdout.write(`start-cluster: ${err.message}\n`);
+  return 1;
 });

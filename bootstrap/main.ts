@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { helpText, parseBootConfig, UsageError } from './config.ts';
 import { createExec } from './exec.ts';
 import { createLog } from './log.ts';
-import { readPins, VERSIONS_FILE } from './pins.ts';
+import { readPins, repoFile, VERSIONS_FILE } from './pins.ts';
 import { runPipeline } from './pipeline.ts';
 import { probe } from './probe.ts';
 import { teardown } from './teardown.ts';
@@ -63,7 +63,7 @@ export async function main(deps: MainDeps): Promise<number> {
     dockerdLog: join(cfg.root, 'var/log/dockerd.log'),
     dockerdPid: join(cfg.root, 'var/run/docker.pid'),
     images: join(cfg.home, 'images'),
-    chart: home('chart', new URL('../chart', import.meta.url).pathname),
+    chart: home('chart', repoFile('chart')),
   };
   const toolEnv = { DOCKER_HOST: dockerHost, KUBECONFIG: paths.kubeconfig };
   const exec = createExec({ log, dryRun: cfg.dryRun, env: toolEnv });

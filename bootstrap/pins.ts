@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /** versions.env: the one place every image and tool version is pinned. */
@@ -19,7 +19,13 @@ const Pins = z.object({
   'every image needs an explicit tag, never latest');
 
 export type Pins = z.infer<typeof Pins>;
-export const VERSIONS_FILE = new URL('../versions.env', import.meta.url).pathname;
+/** A file of the repository checkout, from source (bootstrap/) or compiled (dist/bootstrap/). */
+export function repoFile(name: string): string {
+  const candidates = ['../', '../../'].map((up) => new URL(`${up}${name}`, import.meta.url).pathname);
+  return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
+}
+
+export const VERSIONS_FILE = repoFile('versions.env');
 
 /** Parses KEY=value lines (comments and blanks skipped), as `set -a; . versions.env` reads them. */
 export function parseEnvFile(text: string): Record<string, string> {

@@ -66,6 +66,12 @@ describe('Dockerfile.cluster (local stages)', () => {
     assert.match(versions, new RegExp(`^${pins.HELM_VERSION.split('.').slice(0, 2).join('\\.')}`, 'm'));
     assert.match(versions, /tini version/);
     assert.match(versions, /wiki-api\.tar/);
+    // The compiled bootstrap in the image plans against the image's own chart, bundle and pins.
+    const plan = docker(['run', '--rm', TAG, 'node', '/opt/wiki/dist/start-cluster.js', '--dry-run']).stdout;
+    assert.match(plan, /\$ helm upgrade --install wiki \/opt\/wiki\/chart /);
+    assert.match(plan, /volume: \/opt\/wiki\/images\/k3s:\/var\/lib\/rancher\/k3s\/agent\/images/);
+    assert.match(plan, new RegExp(`image: ${pins.K3S_IMAGE.replace(/[.+]/g, '\\$&')}`));
+    assert.match(plan, /stop: dry run complete/);
   });
 
   it('boots --privileged up to the boundary: preflight passes, dockerd on overlay2, then the bundled-image check stops it (exit 1)', async (t) => {
