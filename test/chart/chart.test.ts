@@ -160,6 +160,7 @@ describe('meaning of the default render', () => {
     assert.ok(c.args.includes('--storage.tsdb.retention.size=512MB'));
     assert.equal(find(objs, 'PersistentVolumeClaim', 'wiki-prometheus').spec.resources.requests.storage, '768Mi', 'retention size fits the volume');
     assert.equal(d.spec.strategy.type, 'Recreate');
+    assert.deepEqual(c.readinessProbe.exec.command.slice(-1), ['http://127.0.0.1:9090/-/ready'], 'probed from inside: the policy admits only Grafana');
     const role = find(objs, 'Role', 'wiki-prometheus');
     assert.deepEqual(role.rules, [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]);
     assert.equal(byKind(objs, 'ClusterRole').length, 0);
