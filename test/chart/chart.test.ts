@@ -179,6 +179,9 @@ describe('meaning of the default render', () => {
     assert.equal(env.GF_SERVER_SERVE_FROM_SUB_PATH, 'true');
     assert.equal(env.GF_AUTH_ANONYMOUS_ENABLED, 'true');
     assert.equal(env.GF_AUTH_ANONYMOUS_ORG_ROLE, 'Viewer');
+    assert.equal(env.GF_LOG_MODE, 'console', 'no log files on the read-only root');
+    assert.equal(env.GF_PLUGINS_PREINSTALL_DISABLED, 'true', 'nothing fetched at start');
+    assert.ok(c.volumeMounts.some((m: any) => m.mountPath === '/tmp'), 'writable /tmp');
     assert.deepEqual(env.GF_SECURITY_ADMIN_PASSWORD, { secretKeyRef: { name: 'wiki-grafana', key: 'admin-password' } });
     assert.equal(c.readinessProbe.httpGet.path, '/grafana/api/health');
     const secret = find(objs, 'Secret', 'wiki-grafana');
