@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { it } from 'node:test';
 import { ROOT } from '../test/support/api.ts';
+import { untilOk } from '../test/support/http.ts';
 import { freePort } from '../test/support/postgres.ts';
 
 it('answers POST /users and GET /users/{id} with no DATABASE_URL, then exits 0 on SIGTERM', async () => {
@@ -14,11 +15,8 @@ it('answers POST /users and GET /users/{id} with no DATABASE_URL, then exits 0 o
   child.stderr.on('data', (d) => { out += d; });
   const exited = new Promise((r) => child.once('exit', r));
   try {
-    const deadline = Date.now() + 60_000;
-    while ((await fetch(`http://127.0.0.1:${port}/healthz/ready`).catch(() => undefined))?.status !== 200) {
-      assert.ok(Date.now() < deadline && child.exitCode === null, `dev server did not become ready: ${out}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await untilOk(`http://127.0.0.1:${port}/healthz/ready`, { timeoutMs: 60_000, intervalMs: 200, what: 'the dev server to be ready',
+      gone: () => (child.exitCode !== null ? `dev server exited ${child.exitCode}` : undefined), context: () => out });
     const res = await fetch(`http://127.0.0.1:${port}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"a"}' });
     assert.equal(res.status, 201);
     const user = await res.json() as { id: number; name: string };

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import postgres from 'postgres';
+import { waitFor } from '../bootstrap/wait.ts';
 import { ROOT, postJson, startApiProcess } from '../test/support/api.ts';
+import { untilOk } from '../test/support/http.ts';
 import { startPostgres, type TestPostgres } from '../test/support/postgres.ts';
 
 let pg: TestPostgres;
@@ -105,15 +107,9 @@ describe('processes', () => {
       assert.equal((await fetch(`${api.url}/healthz/live`)).status, 200);
       await pg.start();
       const deadline = Date.now() + 20_000;
-      while ((await fetch(`${api.url}/healthz/ready`)).status !== 200) {
-        assert.ok(Date.now() < deadline, 'ready again after the restart');
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await untilOk(`${api.url}/healthz/ready`, { timeoutMs: 20_000, intervalMs: 200, what: 'readiness again after the restart' });
       const before = acked.length;
-      while (acked.length <= before + 10) {
-        assert.ok(Date.now() < deadline, 'writes succeed again');
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await waitFor(async () => acked.length > before + 10, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 100, what: 'writes to succeed again' });
     } finally {
       stop = true;
       await writer;

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { migrate } from '../../api/db/migrate.ts';
 import { createSql } from '../../api/db/client.ts';
 import { ROOT } from '../../test/support/api.ts';
+import { untilOk } from '../../test/support/http.ts';
 import { freePort, startPostgres } from '../../test/support/postgres.ts';
 
 /** The API runs with the image's NODE_OPTIONS (Dockerfile.api), as it does in production. */
@@ -29,10 +30,7 @@ async function start(name: string, script: string, env: Record<string, string>):
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DB_POOL_MAX: POOL, NODE_ENV: 'production' },
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; (await fetch(`${url}/healthz/ready`).catch(() => undefined))?.status !== 200; i++) {
-    if (i > 300) throw new Error(`${name} did not start`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilOk(`${url}/healthz/ready`, { what: `${name} to start` });
   return { name, url, child };
 }
 

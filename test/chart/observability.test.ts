@@ -15,6 +15,8 @@ import { postJson, startApiProcess, type ApiProcess } from '../support/api.ts';
 import { CHART, find, render } from '../support/helm.ts';
 import { freePort, startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { requireTool, which } from '../support/tools.ts';
+import { untilOk } from '../support/http.ts';
+import { waitFor } from '../../bootstrap/wait.ts';
 
 type Dashboard = { uid: string; title: string; panels: { id: number; type: string; datasource: { uid: string }; targets: { refId: string; expr: string; datasource?: { uid: string } }[] }[] };
 const dashboards = Object.fromEntries(['creation.json', 'api-http.json'].map((f) => [f, JSON.parse(readFileSync(`${CHART}/dashboards/${f}`, 'utf8')) as Dashboard]));
@@ -93,10 +95,7 @@ describe('real Prometheus scraping the real API with the chart\'s job', () => {
     writeFileSync(join(dir, 'prometheus.yml'), stringify(cfg));
     prom = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
     promUrl = `http://127.0.0.1:${port}`;
-    for (let i = 0; (await fetch(`${promUrl}/-/ready`).catch(() => undefined))?.status !== 200; i++) {
-      if (i > 150) throw new Error('prometheus did not become ready');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await untilOk(`${promUrl}/-/ready`, { intervalMs: 200, what: 'prometheus to be ready' });
   });
   after(async () => {
     prom?.kill('SIGTERM');
@@ -111,13 +110,7 @@ describe('real Prometheus scraping the real API with the chart\'s job', () => {
     assert.equal(r.status, 'success', expr);
     return r.data.result;
   };
-  const eventually = async (what: string, check: () => Promise<boolean>, ms = 30_000) => {
-    const deadline = Date.now() + ms;
-    while (!(await check())) {
-      assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  };
+  const eventually = (what: string, check: () => Promise<boolean>) => waitFor(check, { timeoutMs: 30_000, intervalMs: 500, what });
 
   it('scrapes both API processes as separate targets and every dashboard query returns non-zero series', async (t) => {
     if (!requireTool(t, 'prometheus') || !requireTool(t, 'helm')) return;

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import postgres from 'postgres';
 import { postJson } from '../support/api.ts';
 import { docker, LOCAL_BASES, requireDocker } from '../support/docker.ts';
+import { untilOk } from '../support/http.ts';
 import { freePort, startPostgres, type TestPostgres } from '../support/postgres.ts';
 
 const TAG = 'wiki-appliance/api:ci-test';
@@ -21,12 +22,7 @@ describe('Dockerfile.api', () => {
   after(async () => { docker(['rm', '-f', NAME], { check: false }); await pg?.destroy(); });
 
   const run = () => docker(['run', '-d', '--name', NAME, '--network', 'host', '-e', `DATABASE_URL=${pg!.url}`, '-e', `PORT=${port}`, '-e', 'HOST=127.0.0.1', TAG]);
-  const waitReady = async () => {
-    for (let i = 0; (await fetch(`http://127.0.0.1:${port}/healthz/ready`).catch(() => undefined))?.status !== 200; i++) {
-      assert.ok(i < 150, `not ready: ${docker(['logs', NAME], { check: false }).stdout}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
+  const waitReady = () => untilOk(`http://127.0.0.1:${port}/healthz/ready`, { intervalMs: 200, what: 'the API container to be ready', context: () => docker(['logs', NAME], { check: false }).stdout });
 
   it('builds, with production dependencies and compiled code only', (t) => {
     if (!requireDocker(t)) return;

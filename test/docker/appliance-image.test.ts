@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { postJson, ROOT } from '../support/api.ts';
 import { docker, LOCAL_BASES, requireDocker } from '../support/docker.ts';
+import { untilOk } from '../support/http.ts';
+import { waitFor } from '../../bootstrap/wait.ts';
 import { freePort, startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { requireTool, which } from '../support/tools.ts';
 import { readPins } from '../../bootstrap/pins.ts';
@@ -20,13 +22,6 @@ const names = ['wiki-ci-boot', 'wiki-ci-unpriv', 'wiki-ci-stop', 'wiki-ci-api'];
 const volumes = ['wiki-ci-boot-data', 'wiki-ci-stop-data'];
 const pins = readPins();
 
-async function until(what: string, check: () => boolean, ms: number) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('Dockerfile.cluster (local stages)', () => {
   let built = false;
@@ -105,7 +100,7 @@ describe('Dockerfile.cluster (local stages)', () => {
     if (!requireDocker(t) || !built) return;
     // A quarter CPU stretches the inner engine's start so the signal lands while the phase runs.
     docker(['run', '-d', '--name', names[2]!, '--privileged', '--cpus', '0.25', '-v', `${volumes[1]}:/var/lib/docker`, TAG]);
-    await until('the dockerd phase', () => docker(['logs', names[2]!]).stdout.includes('dockerd: starting'), 60_000);
+    await waitFor(async () => docker(['logs', names[2]!]).stdout.includes('dockerd: starting'), { timeoutMs: 60_000, intervalMs: 100, what: 'the dockerd phase' });
     const t0 = Date.now();
     docker(['stop', '--time', '10', names[2]!]);
     const took = Date.now() - t0;
@@ -133,10 +128,7 @@ describe('Dockerfile.cluster (local stages)', () => {
       pg = await startPostgres();
       const port = await freePort();
       docker(['run', '-d', '--name', names[3]!, '--network', 'host', '-e', `DATABASE_URL=${pg.url}`, '-e', `PORT=${port}`, '-e', 'HOST=127.0.0.1', pins.API_IMAGE]);
-      for (let i = 0; (await fetch(`http://127.0.0.1:${port}/healthz/ready`).catch(() => undefined))?.status !== 200; i++) {
-        assert.ok(i < 150, docker(['logs', names[3]!], { check: false }).stdout);
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await untilOk(`http://127.0.0.1:${port}/healthz/ready`, { intervalMs: 200, what: 'the archived API to be ready', context: () => docker(['logs', names[3]!], { check: false }).stdout });
       const res = await postJson(`http://127.0.0.1:${port}/users`, { name: 'from the bundled archive' });
       assert.equal(res.status, 201);
       assert.equal(docker(['exec', names[3]!, 'id', '-un']).stdout, 'node');

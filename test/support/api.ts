@@ -7,6 +7,7 @@ import { migrate } from '../../api/db/migrate.ts';
 import { Lifecycle } from '../../api/lib/lifecycle.ts';
 import { createLogger } from '../../api/lib/logger.ts';
 import { createMetrics } from '../../api/lib/metrics.ts';
+import { untilOk } from './http.ts';
 import { freePort } from './postgres.ts';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
@@ -45,14 +46,7 @@ export async function startApiProcess(env: Record<string, string>, { waitReady =
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   if (waitReady) {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const r = await fetch(`${url}/healthz/ready`).catch(() => undefined);
-      if (r?.status === 200) break;
-      if (child.exitCode !== null) throw new Error(`api exited ${child.exitCode}: ${out}`);
-      if (Date.now() > deadline) throw new Error(`api not ready: ${out}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await untilOk(`${url}/healthz/ready`, { what: 'the API to be ready', gone: () => (child.exitCode !== null ? `api exited ${child.exitCode}` : undefined), context: () => out });
   }
   return { url, port, child, output: () => out, exited };
 }
