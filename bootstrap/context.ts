@@ -14,7 +14,7 @@ export type Ctx = {
   /** Environment for docker, k3d, kubectl and helm. */
   toolEnv: Record<string, string>;
   paths: { kubeconfig: string; k3dConfig: string; values: string; dockerdLog: string; dockerdPid: string; images: string; chart: string };
-  state: { dockerdStarted: boolean; dockerdPid?: number; clusterUp: boolean; cgroup: 1 | 2 };
+  state: { dockerdStarted: boolean; dockerdPid?: number; cgroup: 1 | 2 };
   fetch: typeof fetch;
 };
 

@@ -4,6 +4,12 @@ export const NAMESPACE = 'wiki';
 export const RELEASE = 'wiki';
 export const nodeContainer = (ctx: Ctx) => `k3d-${ctx.cfg.clusterName}-server-0`;
 
+/** Whether the k3s node container runs; undefined when Docker could not be asked. */
+export async function nodeRunning(ctx: Ctx, opts: { signal: AbortSignal; timeoutMs?: number }): Promise<boolean | undefined> {
+  const r = await ctx.exec.run(['docker', 'inspect', '--format', '{{.State.Running}}', nodeContainer(ctx)], { check: false, env: ctx.toolEnv, ...opts }).catch(() => undefined);
+  return r && r.stdout.trim() === 'true';
+}
+
 /** What is not ready in the release: pods, recent events, and the last log lines of each unready pod. */
 export async function clusterDiagnostics(ctx: Ctx): Promise<string> {
   const kubectl = (args: string[]) => ctx.exec.run(['kubectl', '--kubeconfig', ctx.paths.kubeconfig, ...args], { check: false, env: ctx.toolEnv, signal: ctx.signal, timeoutMs: 20_000 });

@@ -82,7 +82,7 @@ export async function main(deps: MainDeps): Promise<number> {
   log.line('start', cfg.dryRun
     ? `dry run: the plan for k3s ${pins.K3S_VERSION}, k3d ${pins.K3D_VERSION}, helm ${pins.HELM_VERSION} (nothing is executed)`
     : `wiki-appliance: k3s ${pins.K3S_VERSION}, k3d ${pins.K3D_VERSION}, helm ${pins.HELM_VERSION}; phases ${PHASES.map((p) => p.name).join(' → ')}`);
-  const ctx: Ctx = { cfg, pins, log, exec, signal: stop.signal, toolEnv, paths, state: { dockerdStarted: false, clusterUp: false, cgroup: 1 }, fetch: fetchImpl };
+  const ctx: Ctx = { cfg, pins, log, exec, signal: stop.signal, toolEnv, paths, state: { dockerdStarted: false, cgroup: 1 }, fetch: fetchImpl };
   const outcome = await runPipeline(PHASES, ctx, stop.signal);
   await teardown(ctx);
   if (outcome.ok === true || outcome.ok === 'stopped') {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { nodeContainer } from './diagnostics.ts';
+import { nodeContainer, nodeRunning } from './diagnostics.ts';
 import { waitFor } from './wait.ts';
 import type { Ctx } from './context.ts';
 
@@ -19,8 +19,7 @@ export async function teardown(ctx: Ctx): Promise<void> {
   const opts = { check: false, env: ctx.toolEnv, signal } as const;
 
   const node = nodeContainer(ctx);
-  const running = await ctx.exec.run(['docker', 'inspect', '--format', '{{.State.Running}}', node], { ...opts, timeoutMs: 3000 }).catch(() => undefined);
-  if (running?.stdout.trim() === 'true') {
+  if (await nodeRunning(ctx, { signal, timeoutMs: 3000 })) {
     // Leave a third of the budget (at least 2 s) for dockerd.
     const nodeS = Math.max(1, Math.floor((left() - Math.max(2000, budgetMs / 3)) / 1000));
     const t = Date.now();

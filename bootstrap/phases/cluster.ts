@@ -32,7 +32,6 @@ export const cluster: Phase = {
     const kubeconfig = (await run(['k3d', 'kubeconfig', 'get', name])).stdout;
     writeGenerated(ctx, ctx.paths.kubeconfig, `${kubeconfig}\n`, { shown: '(kubeconfig from `k3d kubeconfig get`)' });
     await run(['kubectl', '--kubeconfig', ctx.paths.kubeconfig, 'wait', '--for=condition=Ready', 'node', '--all', `--timeout=${ctx.cfg.timeouts.cluster}s`]);
-    ctx.state.clusterUp = true;
     return `${action}; node Ready`;
   },
   diagnose: nodeDiagnostics,

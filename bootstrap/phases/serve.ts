@@ -1,4 +1,4 @@
-import { nodeContainer } from '../diagnostics.ts';
+import { nodeContainer, nodeRunning } from '../diagnostics.ts';
 import { PhaseError } from '../errors.ts';
 import { sleep } from '../wait.ts';
 import type { Ctx, Phase } from '../context.ts';
@@ -31,9 +31,9 @@ export const serve: Phase = {
       } catch {
         return 'stop requested';
       }
-      const r = await ctx.exec.run(['docker', 'inspect', '--format', '{{.State.Running}}', nodeContainer(ctx)], { check: false, env: ctx.toolEnv, signal: ctx.signal }).catch(() => undefined);
+      const running = await nodeRunning(ctx, { signal: ctx.signal });
       if (ctx.signal.aborted) return 'stop requested';
-      if (r && r.stdout.trim() !== 'true') {
+      if (running === false) {
         throw new PhaseError(`the cluster node ${nodeContainer(ctx)} is no longer running`, 'see the lines above; restart the container (docker start) to boot the cluster again');
       }
     }
