@@ -1,4 +1,5 @@
 import type { Deps } from './deps.ts';
+import { createAccessLog } from './lib/access-log.ts';
 import { errorHandler } from './lib/errors.ts';
 import { allowedMethods } from './lib/method-not-allowed.ts';
 import { observe } from './lib/observe.ts';
@@ -11,7 +12,7 @@ import { usersRouter } from './routes/users.ts';
 /** The whole HTTP surface, with no I/O of its own: tests call `app.request()` on it. */
 export function createApp(deps: Deps) {
   const app = createRouter();
-  app.use(observe(deps.metrics, deps.log, deps.lifecycle));
+  app.use(observe(createAccessLog(deps.metrics, deps.log), deps.lifecycle));
 
   app.route('/', healthRouter(deps));
   app.route('/', usersRouter(deps));

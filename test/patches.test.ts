@@ -1,0 +1,44 @@
+/**
+ * The dependency patches under patches/ (applied by `npm ci`'s postinstall and in the image build)
+ * are in force: postgres.js's pool queue keeps FIFO order and no longer grows with every query.
+ */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+type Queue<T> = { length: number; push(x: T): T; shift(): T; remove(x: T): T | null };
+// The queue is internal (not in the package's exports), so it is loaded by file path.
+const { default: Queue } = await import(new URL('../node_modules/postgres/src/queue.js', import.meta.url).href) as { default: <T>() => Queue<T> };
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const heapUsed = () => { gc(); return process.memoryUsage().heapUsed; };
+
+it('postgres.js queue: FIFO order, remove and length stay right through many rotations', () => {
+  const q = Queue<number>();
+  for (let i = 0; i < 10; i++) q.push(i);
+  for (let round = 0; round < 10_000; round++) q.push(q.shift()); // how the pool pipelines onto busy connections
+  assert.equal(q.length, 10);
+  assert.equal(q.remove(3), 3);
+  assert.equal(q.remove(3), null);
+  assert.equal(q.length, 9);
+  assert.deepEqual(Array.from({ length: 9 }, () => q.shift()), [0, 1, 2, 4, 5, 6, 7, 8, 9]);
+  assert.equal(q.length, 0);
+});
+
+it('postgres.js queue: a queue that never empties does not keep a slot per query ever made', () => {
+  const q = Queue<object>();
+  const conns = Array.from({ length: 10 }, () => ({}));
+  for (const c of conns) q.push(c);
+  const before = heapUsed();
+  // Unpatched, each rotation leaves a hole at the front: 2M rotations hold a 2M-slot array (16 MB).
+  for (let round = 0; round < 2_000_000; round++) {
+    const c = q.shift();
+    q.push(c);
+    if (round % 1000 === 0) { q.remove(c); q.push(c); }
+  }
+  const grown = heapUsed() - before;
+  assert.ok(grown < 4 * 1024 * 1024, `the queue grew the heap by ${(grown / 1048576).toFixed(1)} MB`);
+  assert.equal(q.length, 10);
+});
