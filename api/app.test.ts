@@ -1,7 +1,7 @@
 /** The HTTP contract (../shared/CONTRACT.md) through app.request(), on a real PostgreSQL 18. */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { appOn } from '../test/support/api.ts';
+import { appOn, logSink } from '../test/support/api.ts';
 import { freePort, startPostgres, type TestPostgres } from '../test/support/postgres.ts';
 import { createApp } from './app.ts';
 import { createSql } from './db/client.ts';
@@ -235,12 +235,22 @@ describe('the rest of the surface', () => {
     const echoed = await req('/users', { headers: { 'X-Request-Id': 'abc-123' } });
     assert.equal(echoed.headers.get('x-request-id'), 'abc-123');
     const generated = await req('/nope');
-    assert.match(generated.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+    assert.match(generated.headers.get('x-request-id') ?? '', /^[0-9a-f]{12}-[0-9a-z]+$/);
+    const again = await req('/nope');
+    assert.notEqual(again.headers.get('x-request-id'), generated.headers.get('x-request-id'));
     await settle();
     const line = ctx.logs.find((l) => l.reqId === 'abc-123');
     assert.ok(line, 'request log line');
     assert.deepEqual({ method: line.method, route: line.route, status: line.status }, { method: 'GET', route: '/users', status: '200' });
     assert.equal(typeof line.duration_ms, 'number');
+    // The access line is written by hand; it must be the line pino itself writes for those fields.
+    const sink = logSink();
+    createLogger('info', sink.stream).info({ reqId: line.reqId, method: line.method, route: line.route, status: line.status, duration_ms: line.duration_ms }, 'request');
+    await new Promise((r) => setImmediate(r));
+    const pinos = sink.lines[0]!;
+    assert.deepEqual(Object.keys(line), Object.keys(pinos));
+    assert.deepEqual({ ...line, time: 0 }, { ...pinos, time: 0 });
+    assert.ok(Math.abs((line.time as number) - Date.now()) < 60_000);
   });
 
   it('counters equal committed rows after a mix of good and rejected requests', async () => {

@@ -12,7 +12,6 @@ import { usersRouter } from './routes/users.ts';
 /** The whole HTTP surface, with no I/O of its own: tests call `app.request()` on it. */
 export function createApp(deps: Deps) {
   const app = createRouter();
-  app.use(observe(createAccessLog(deps.metrics, deps.log), deps.lifecycle));
 
   app.route('/', healthRouter(deps));
   app.route('/', usersRouter(deps));
@@ -28,5 +27,6 @@ export function createApp(deps: Deps) {
     return c.json({ detail: 'Not Found' }, 404);
   });
   app.onError(errorHandler(deps.log));
+  observe(app, createAccessLog(deps.metrics, deps.log), deps.lifecycle);
   return app;
 }

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import { isUnavailable } from '../db/client.ts';
 import type { Logger } from './logger.ts';
+import { requestIdOf } from './observe.ts';
 
 /** FastAPI's validation item, so the old service's clients keep parsing our 422s. */
 export type ValidationItem = { loc: (string | number)[]; msg: string; type: string };
@@ -47,7 +48,7 @@ export function errorHandler(log: Logger) {
       if (err.res) return err.res;
       return c.json({ detail: err.message }, err.status);
     }
-    const reqId = c.get('requestId');
+    const reqId = requestIdOf(c);
     if (isUnavailable(err)) {
       log.warn({ reqId, code: (err as { code?: string }).code }, 'database unavailable');
       c.header('Retry-After', RETRY_AFTER_S);

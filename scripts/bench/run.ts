@@ -14,7 +14,7 @@ import { untilOk } from '../../test/support/http.ts';
 import { freePort, startPostgres } from '../../test/support/postgres.ts';
 
 /** The API runs with the image's NODE_OPTIONS (Dockerfile.api), as it does in production. */
-const IMAGE_NODE_OPTIONS = /NODE_OPTIONS=(\S+)/.exec(readFileSync(new URL('../../Dockerfile.api', import.meta.url), 'utf8'))?.[1] ?? '';
+const IMAGE_NODE_OPTIONS = process.env.BENCH_API_NODE_OPTIONS ?? (/NODE_OPTIONS=(\S+)/.exec(readFileSync(new URL("../../Dockerfile.api", import.meta.url), "utf8"))?.[1] ?? "");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
