@@ -5,7 +5,7 @@ import type { Metrics } from './metrics.ts';
 
 /** What one finished request leaves behind. `reqId` matches [\w\-.:=]+ (observe checks it). */
 export type Access = { reqId: string; method: string; route: string; status: number; seconds: number };
-type Series = { count: Counter.Internal; time: Histogram.Internal<'method' | 'route' | 'status'>; fields: string };
+type Series = { count: Counter.Internal; time: Histogram.Internal<'method' | 'route' | 'status'>; fields: string; pending: number };
 type Stream = { write(line: string): unknown };
 
 /**
@@ -28,6 +28,7 @@ export function createAccessLog(metrics: Metrics, log: Logger): (access: Access)
         count: metrics.httpRequests.labels(method, route, status),
         time: metrics.httpDuration.labels(method, route, status),
         fields: `"method":${JSON.stringify(method)},"route":${JSON.stringify(route)},"status":${JSON.stringify(status)}`,
+        pending: 0,
       };
       series.set(key, s);
     }
@@ -44,12 +45,15 @@ export function createAccessLog(metrics: Metrics, log: Logger): (access: Access)
     // level change made at run time is honoured.
     const head = `{"level":${log.levels.values.info},"time":${Date.now()}${internals[pino.symbols.chindingsSym] as string}`;
     let lines = '';
+    const touched: Series[] = [];
     for (const a of batch) {
       const s = seriesOf(a.method, a.route, String(a.status));
-      s.count.inc();
+      if (s.pending++ === 0) touched.push(s);
       s.time.observe(a.seconds);
       if (logging) lines += `${head},"reqId":"${a.reqId}",${s.fields},"duration_ms":${Math.round(a.seconds * 1e5) / 100},"msg":"request"}\n`;
     }
+    // One counter increment per label set and turn (prom-client hashes the labels on every call).
+    for (const s of touched) { s.count.inc(s.pending); s.pending = 0; }
     if (lines) (internals[pino.symbols.streamSym] as Stream).write(lines);
   };
 

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { ZodType } from 'zod';
 import { validationError, validationItems } from './errors.ts';
 import { readJsonBody } from './json-body.ts';
+import { setRouteLabel } from './observe.ts';
 
 type Target = 'query' | 'param' | 'json';
 
@@ -30,7 +31,9 @@ export function mountRoute<R extends RouteConfig>(app: OpenAPIHono, route: R, ha
   const body = media && 'schema' in media ? media.schema as ZodType : undefined;
   const run = handler as unknown as (c: Context, next: () => Promise<void>) => Response | Promise<Response>;
 
-  app.on(route.method, route.path.replaceAll(/\/{(.+?)}/g, '/:$1'), async (c, next) => {
+  const path = route.path.replaceAll(/\/{(.+?)}/g, '/:$1');
+  app.on(route.method, path, async (c, next) => {
+    setRouteLabel(c, path);
     for (const [target, schema, input] of checks) {
       const result = schema.safeParse(input(c));
       if (!result.success) return validationError(c, validationItems(target, result.error));
