@@ -1,15 +1,13 @@
-import type { Sql } from './client.ts';
+import { firstRow, type Sql } from './client.ts';
 
 export type User = { id: number; name: string; created_time: Date };
 
-export async function insertUser(sql: Sql, name: string): Promise<User> {
-  const [user] = await sql<[User]>`INSERT INTO users (name) VALUES (${name}) RETURNING id, name, created_time`;
-  return user;
+export function insertUser(sql: Sql, name: string): Promise<User> {
+  return sql<[User]>`INSERT INTO users (name) VALUES (${name}) RETURNING id, name, created_time`.then(firstRow);
 }
 
-export async function findUser(sql: Sql, id: number): Promise<User | undefined> {
-  const [user]: [User?] = await sql<[User?]>`SELECT id, name, created_time FROM users WHERE id = ${id}`;
-  return user;
+export function findUser(sql: Sql, id: number): Promise<User | undefined> {
+  return sql<[User?]>`SELECT id, name, created_time FROM users WHERE id = ${id}`.then(firstRow);
 }
 
 /** Keyset page: one extra row tells whether a next page exists. */

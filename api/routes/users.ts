@@ -18,11 +18,10 @@ export function usersRouter({ sql, metrics }: Deps) {
     return c.json(toUser(user), 201);
   });
 
-  const getOne = async (id: number) => {
-    const user = await findUser(sql, id);
+  const getOne = (id: number) => findUser(sql, id).then((user) => {
     if (!user) throw new HTTPException(404, { message: 'User not found' });
     return toUser(user);
-  };
+  });
   mountRoute(app, routes.getUser, async (c) => c.json(await getOne(c.req.valid('param').id), 200));
   mountRoute(app, routes.getUserLegacy, async (c) => c.json(await getOne(c.req.valid('param').id), 200));
 
