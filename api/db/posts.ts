@@ -1,20 +1,17 @@
-import type { Sql } from './client.ts';
+import { firstRow, type Sql } from './client.ts';
 
 export type Post = { post_id: number; content: string; user_id: number; created_time: Date };
 
 /** The foreign key rejects a missing user atomically (no SELECT-then-INSERT race). */
-/** Awaited directly, like every query (see db/users.ts for why). */
-export async function insertPost(sql: Sql, userId: number, content: string): Promise<Post> {
-  const [post] = await sql<[Post]>`
+export function insertPost(sql: Sql, userId: number, content: string): Promise<Post> {
+  return sql<[Post]>`
     INSERT INTO posts (user_id, content) VALUES (${userId}, ${content})
-    RETURNING post_id, content, user_id, created_time`;
-  return post;
+    RETURNING post_id, content, user_id, created_time`.then(firstRow);
 }
 
-export async function findPost(sql: Sql, id: number): Promise<Post | undefined> {
-  const [post]: [Post?] = await sql<[Post?]>`
-    SELECT post_id, content, user_id, created_time FROM posts WHERE post_id = ${id}`;
-  return post;
+export function findPost(sql: Sql, id: number): Promise<Post | undefined> {
+  return sql<[Post?]>`
+    SELECT post_id, content, user_id, created_time FROM posts WHERE post_id = ${id}`.then(firstRow);
 }
 
 export async function listPosts(sql: Sql, opts: { userId?: number; after: number; limit: number }): Promise<Post[]> {

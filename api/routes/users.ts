@@ -18,13 +18,12 @@ export function usersRouter({ sql, metrics }: Deps) {
     return c.json(toUser(user), 201);
   });
 
-  // Handlers await the query function itself, with no async helper in between (see db/users.ts).
-  const found = (user: User | undefined) => {
+  const getOne = (id: number) => findUser(sql, id).then((user) => {
     if (!user) throw new HTTPException(404, { message: 'User not found' });
     return toUser(user);
-  };
-  mountRoute(app, routes.getUser, async (c) => c.json(found(await findUser(sql, c.req.valid('param').id)), 200));
-  mountRoute(app, routes.getUserLegacy, async (c) => c.json(found(await findUser(sql, c.req.valid('param').id)), 200));
+  });
+  mountRoute(app, routes.getUser, async (c) => c.json(await getOne(c.req.valid('param').id), 200));
+  mountRoute(app, routes.getUserLegacy, async (c) => c.json(await getOne(c.req.valid('param').id), 200));
 
   mountRoute(app, routes.listUsers, async (c) => {
     const { limit = DEFAULT_LIMIT, after = 0 } = c.req.valid('query');
