@@ -18,10 +18,10 @@ export function createSql(db: Config['database'], onnotice: (n: postgres.Notice)
 }
 
 /**
- * The first row of a result. Query functions return `sql\`...\`.then(firstRow)` rather than
- * awaiting in an async function: each async frame stacked on a postgres.js query kept its objects
- * alive long enough for V8 to promote them to the old generation, which `npm run bench` showed as
- * several microseconds of extra garbage collection per request.
+ * The first row of a result. Query functions return `sql\`...\`.then(firstRow)` instead of being
+ * async functions that await: with fewer async frames around each query, V8 promoted fewer of its
+ * short-lived objects to the old generation, and this shape measured best in `npm run bench`
+ * (README, Benchmark, has the runs and the caveats).
  */
 export const firstRow = <T>(rows: readonly T[]): T => rows[0]!;
 

@@ -1,12 +1,11 @@
 import { pino } from 'pino';
 import type { Counter, Histogram } from 'prom-client';
-import type { Logger } from './logger.ts';
+import { destinationOf, type Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 
 /** What one finished request leaves behind. `reqId` matches [\w\-.:=]+ (observe checks it). */
 export type Access = { reqId: string; method: string; route: string; status: number; seconds: number };
 type Series = { count: Counter.Internal; time: Histogram.Internal<'method' | 'route' | 'status'>; fields: string; pending: number };
-type Stream = { write(line: string): unknown };
 
 /**
  * Per-request bookkeeping: one metrics sample and one access-log line per request, done together
@@ -34,7 +33,6 @@ export function createAccessLog(metrics: Metrics, log: Logger): (access: Access)
     }
     return s;
   };
-  const internals = log as unknown as Record<symbol, unknown>;
   let queue: Access[] = [];
 
   const flush = () => {
@@ -43,7 +41,7 @@ export function createAccessLog(metrics: Metrics, log: Logger): (access: Access)
     const logging = log.isLevelEnabled('info');
     // Bindings as pino writes them (`,"service":"wiki-api"`), read per turn: a child logger or a
     // level change made at run time is honoured.
-    const head = `{"level":${log.levels.values.info},"time":${Date.now()}${internals[pino.symbols.chindingsSym] as string}`;
+    const head = `{"level":${log.levels.values.info},"time":${Date.now()}${(log as unknown as Record<symbol, string>)[pino.symbols.chindingsSym]}`;
     let lines = '';
     const touched: Series[] = [];
     for (const a of batch) {
@@ -54,7 +52,7 @@ export function createAccessLog(metrics: Metrics, log: Logger): (access: Access)
     }
     // One counter increment per label set and turn (prom-client hashes the labels on every call).
     for (const s of touched) { s.count.inc(s.pending); s.pending = 0; }
-    if (lines) (internals[pino.symbols.streamSym] as Stream).write(lines);
+    if (lines) destinationOf(log).write(lines);
   };
 
   return (access) => {

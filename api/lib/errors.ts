@@ -34,11 +34,6 @@ export function validationItems(target: string, error: ZodError): ValidationItem
 
 export const validationError = (c: Context, items: ValidationItem[]) => c.json({ detail: items }, 422);
 
-/** The zod-openapi defaultHook: every failed request schema becomes the one 422 body. */
-export function validationHook(result: { success: boolean; error?: ZodError; target: string }, c: Context) {
-  if (!result.success && result.error) return validationError(c, validationItems(result.target, result.error));
-}
-
 export const RETRY_AFTER_S = '5';
 
 /** onError: HTTPException → its status with `{detail}`; a lost database → 503; anything else → bare 500. */

@@ -18,8 +18,11 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   );
 }
 
+/** The destination pino writes to (the batching one, or the stream a test passed in). */
+export const destinationOf = (log: Logger) =>
+  (log as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as DestinationStream & { flushSync?: () => void };
+
 /** Writes out what the batching destination still holds; call right before process exit. */
 export function flushLogsSync(log: Logger): void {
-  const stream = (log as unknown as Record<symbol, { flushSync?: () => void }>)[pino.symbols.streamSym];
-  try { stream?.flushSync?.(); } catch { /* not yet open: nothing was written */ }
+  try { destinationOf(log).flushSync?.(); } catch { /* not yet open: nothing was written */ }
 }
