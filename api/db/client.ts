@@ -18,12 +18,13 @@ export function createSql(db: Config['database'], onnotice: (n: postgres.Notice)
 }
 
 /**
- * The first row of a result. Query functions return `sql\`...\`.then(firstRow)` instead of being
- * async functions that await: with fewer async frames around each query, V8 promoted fewer of its
- * short-lived objects to the old generation, and this shape measured best in `npm run bench`
- * (README, Benchmark, has the runs and the caveats).
+ * A query as the db/ functions hand it out: not yet awaited, so the route handler awaits the
+ * postgres.js query itself. With a promise layer between them (an async query function, or
+ * `.then(firstRow)`), V8 kept every request's objects alive across young-generation collections
+ * and promoted them, in most API processes and at random: up to 1 KB per request and a third more
+ * CPU (README, Benchmark).
  */
-export const firstRow = <T>(rows: readonly T[]): T => rows[0]!;
+export type Query<T extends readonly (object | undefined)[]> = postgres.PendingQuery<T>;
 
 /** Connection-level failures: the database is away, not the request wrong. */
 const UNAVAILABLE_CODES = new Set([

@@ -33,7 +33,7 @@ export function mountRoute<R extends RouteConfig>(app: OpenAPIHono, route: R, ha
 
   const path = route.path.replaceAll(/\/{(.+?)}/g, '/:$1');
   // Not an async function: a route without a body runs its handler in the same call, adding no
-  // frame of its own around the handler's promise (see firstRow in db/client.ts for why that counts).
+  // promise of its own around the handler's (see Query in db/client.ts for why that counts).
   const gate: Handler = (c, next) => {
     setRouteLabel(c, path);
     for (const [target, schema, input] of checks) {

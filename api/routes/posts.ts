@@ -16,7 +16,7 @@ export function postsRouter({ sql, metrics }: Deps) {
     const { user_id, content } = c.req.valid('json');
     let post: Post;
     try {
-      post = await insertPost(sql, user_id, content);
+      [post] = await insertPost(sql, user_id, content);
     } catch (err) {
       if (isForeignKeyViolation(err)) throw new HTTPException(404, { message: 'User not found' });
       throw err;
@@ -26,7 +26,7 @@ export function postsRouter({ sql, metrics }: Deps) {
   });
 
   mountRoute(app, routes.getPost, async (c) => {
-    const post = await findPost(sql, c.req.valid('param').id);
+    const [post] = await findPost(sql, c.req.valid('param').id);
     if (!post) throw new HTTPException(404, { message: 'Post not found' });
     return c.json(toPost(post), 200);
   });

@@ -8,22 +8,30 @@ import * as routes from './users.routes.ts';
 
 export const toUser = (u: User) => ({ id: u.id, name: u.name, created_time: u.created_time.toISOString() });
 
+function toUserOr404(u: User | undefined) {
+  if (!u) throw new HTTPException(404, { message: 'User not found' });
+  return toUser(u);
+}
+
 export function usersRouter({ sql, metrics }: Deps) {
   const app = createRouter();
 
   mountRoute(app, routes.createUser, async (c) => {
     const { name } = c.req.valid('json');
-    const user = await insertUser(sql, name);
+    const [user] = await insertUser(sql, name);
     metrics.usersCreated.inc(); // after the commit: a rejected request never counts
     return c.json(toUser(user), 201);
   });
 
-  const getOne = (id: number) => findUser(sql, id).then((user) => {
-    if (!user) throw new HTTPException(404, { message: 'User not found' });
-    return toUser(user);
+  // Each handler awaits its query itself (see Query in db/client.ts).
+  mountRoute(app, routes.getUser, async (c) => {
+    const [user] = await findUser(sql, c.req.valid('param').id);
+    return c.json(toUserOr404(user), 200);
   });
-  mountRoute(app, routes.getUser, async (c) => c.json(await getOne(c.req.valid('param').id), 200));
-  mountRoute(app, routes.getUserLegacy, async (c) => c.json(await getOne(c.req.valid('param').id), 200));
+  mountRoute(app, routes.getUserLegacy, async (c) => {
+    const [user] = await findUser(sql, c.req.valid('param').id);
+    return c.json(toUserOr404(user), 200);
+  });
 
   mountRoute(app, routes.listUsers, async (c) => {
     const { limit = DEFAULT_LIMIT, after = 0 } = c.req.valid('query');

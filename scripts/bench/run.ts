@@ -3,7 +3,8 @@
  * alternating A/B rounds per route; prints throughput, p50/p99 and peak RSS of each, and the ratios
  * the targets are stated in (API/reference throughput ≥ 0.85, p99 ≤ 1.5×, API peak RSS ≤ 150 MB).
  * Env: BENCH_SECONDS (per round, default 5), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 20),
- * BENCH_API_NODE_OPTIONS (instead of the image's NODE_OPTIONS, to try V8 settings).
+ * BENCH_API_NODE_OPTIONS (instead of the image's NODE_OPTIONS, to try V8 settings), BENCH_API_SCRIPT
+ * (another build of the API to compare), BENCH_ROUTES (comma-separated labels), BENCH_VERBOSE (every round).
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -54,12 +55,12 @@ await migrate(setup);
 await setup`INSERT INTO users (name) SELECT 'seed ' || g FROM generate_series(1, 1000) g`;
 await setup.end();
 
-const api = await start('api', 'dist/api/server.js', { DATABASE_URL: pg.url, LOG_LEVEL: 'info', NODE_OPTIONS: IMAGE_NODE_OPTIONS });
+const api = await start('api', process.env.BENCH_API_SCRIPT ?? 'dist/api/server.js', { DATABASE_URL: pg.url, LOG_LEVEL: 'info', NODE_OPTIONS: IMAGE_NODE_OPTIONS });
 const ref = await start('reference', 'dist/scripts/bench/reference.js', { DATABASE_URL: pg.url });
 const rows: string[] = [];
 const verdicts: boolean[] = [];
 try {
-  for (const route of ROUTES) {
+  for (const route of ROUTES.filter((r) => !process.env.BENCH_ROUTES || process.env.BENCH_ROUTES.split(',').includes(r.label))) {
     const samples = { api: [] as autocannon.Result[], reference: [] as autocannon.Result[] };
     await run({ ...route.opts(api.url), duration: 1 }); // warm both JITs
     await run({ ...route.opts(ref.url), duration: 1 });
@@ -69,6 +70,7 @@ try {
         const r = await run(route.opts(t.url));
         if (r.non2xx || r.errors) throw new Error(`${t.name} ${route.label}: ${r.non2xx} non-2xx, ${r.errors} errors`);
         samples[t.name as 'api' | 'reference'].push(r);
+        if (process.env.BENCH_VERBOSE) console.error(`${route.label} round ${i + 1} ${t.name}: ${r.requests.average.toFixed(0)} req/s, p99 ${r.latency.p99} ms`);
       }
     }
     const stat = (rs: autocannon.Result[]) => ({ rps: median(rs.map((r) => r.requests.average)), p50: median(rs.map((r) => r.latency.p50)), p99: median(rs.map((r) => r.latency.p99)) });
