@@ -125,6 +125,14 @@ describe('bytes on the wire', () => {
     assert.match(d.text, /^x-request-id: [0-9a-f]{12}-[0-9a-z]+\r$/im);
   });
 
+  it('X-Request-Id on the wire is found in any letter case; a repeated one is not echoed', async () => {
+    const lower = await raw('GET /users/1 HTTP/1.1\r\nHost: x\r\nx-REQUEST-id: MiXeD.case:1\r\nConnection: close\r\n\r\n');
+    assert.match(lower.text, /^x-request-id: MiXeD\.case:1\r$/im);
+    // Two ids join as "a, b" (as Headers.get() joins them), which is no valid id: one is generated.
+    const twice = await raw('GET /users/1 HTTP/1.1\r\nHost: x\r\nX-Request-Id: first\r\nX-Request-Id: second\r\nConnection: close\r\n\r\n');
+    assert.match(twice.text, /^x-request-id: [0-9a-f]{12}-[0-9a-z]+\r$/im);
+  });
+
   it('garbage instead of HTTP is a 400 and no crash', async () => {
     const r = await raw('\x00\x01GARBAGE\r\n\r\n');
     assert.equal(r.status, 400);
