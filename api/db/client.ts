@@ -19,10 +19,9 @@ export function createSql(db: Config['database'], onnotice: (n: postgres.Notice)
 
 /**
  * A query as the db/ functions hand it out: not yet awaited, so the route handler awaits the
- * postgres.js query itself. With a promise layer between them (an async query function, or
- * `.then(firstRow)`), V8 kept every request's objects alive across young-generation collections
- * and promoted them, in most API processes and at random: up to 1 KB per request and a third more
- * CPU (README, Benchmark).
+ * postgres.js query itself. With `.then(firstRow)` on the query in between, V8 kept every
+ * request's objects alive across young-generation collections and promoted them, in most API
+ * processes and at random: up to 1 KB per request and a third more CPU (README, Benchmark).
  */
 export type Query<T extends readonly (object | undefined)[]> = postgres.PendingQuery<T>;
 
