@@ -11,10 +11,11 @@ type Series = { count: Counter.Internal; time: Histogram.Internal<'method' | 'ro
  * Per-request bookkeeping: one metrics sample and one access-log line per request, done together
  * once per event-loop turn after the responses have left, so a busy API hands the destination one
  * string per turn instead of making a pino call per request (the largest share of its overhead in
- * `npm run bench`; the destination batches further, see lineBatch in logger.ts). The lines are pino's own (level, time, the logger's bindings, msg last),
- * written to pino's destination; they are put together by hand because every field is either a
- * number or a string that needs no escaping: ids are checked by observe, and the method, route and
- * status strings are serialised once per label set.
+ * `npm run bench`; the destination batches further, see lineBatch in logger.ts). The lines are
+ * pino's own (level, time, the logger's bindings, msg last), written to pino's destination; they
+ * are put together by hand because every field is either a number or a string that needs no
+ * escaping: ids are checked by observe, and the method, route and status strings are serialised
+ * once per label set.
  */
 export function createAccessLog(metrics: Metrics, log: Logger): (access: Access) => void {
   // prom-client hashes the label object on every call; the children per label set are cached once,

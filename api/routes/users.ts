@@ -8,11 +8,6 @@ import * as routes from './users.routes.ts';
 
 export const toUser = (u: User) => ({ id: u.id, name: u.name, created_time: u.created_time.toISOString() });
 
-function toUserOr404(u: User | undefined) {
-  if (!u) throw new HTTPException(404, { message: 'User not found' });
-  return toUser(u);
-}
-
 export function usersRouter({ sql, metrics }: Deps) {
   const app = createRouter();
 
@@ -23,15 +18,14 @@ export function usersRouter({ sql, metrics }: Deps) {
     return c.json(toUser(user), 201);
   });
 
-  // Each handler awaits its query itself (see Query in db/client.ts).
-  mountRoute(app, routes.getUser, async (c) => {
-    const [user] = await findUser(sql, c.req.valid('param').id);
-    return c.json(toUserOr404(user), 200);
-  });
-  mountRoute(app, routes.getUserLegacy, async (c) => {
-    const [user] = await findUser(sql, c.req.valid('param').id);
-    return c.json(toUserOr404(user), 200);
-  });
+  // The handler awaits its query itself (see Query in db/client.ts); the old singular path shares it.
+  for (const route of [routes.getUser, routes.getUserLegacy]) {
+    mountRoute(app, route, async (c) => {
+      const [user] = await findUser(sql, c.req.valid('param').id);
+      if (!user) throw new HTTPException(404, { message: 'User not found' });
+      return c.json(toUser(user), 200);
+    });
+  }
 
   mountRoute(app, routes.listUsers, async (c) => {
     const { limit = DEFAULT_LIMIT, after = 0 } = c.req.valid('query');

@@ -21,6 +21,8 @@ const IMAGE_NODE_OPTIONS = process.env.BENCH_API_NODE_OPTIONS
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const ONLY = process.env.BENCH_ROUTES?.split(',');
+const VERBOSE = Boolean(process.env.BENCH_VERBOSE);
 const POOL = '10';
 
 type Target = { name: string; url: string; child: ChildProcess };
@@ -60,7 +62,7 @@ const ref = await start('reference', 'dist/scripts/bench/reference.js', { DATABA
 const rows: string[] = [];
 const verdicts: boolean[] = [];
 try {
-  for (const route of ROUTES.filter((r) => !process.env.BENCH_ROUTES || process.env.BENCH_ROUTES.split(',').includes(r.label))) {
+  for (const route of ROUTES.filter((r) => !ONLY || ONLY.includes(r.label))) {
     const samples = { api: [] as autocannon.Result[], reference: [] as autocannon.Result[] };
     await run({ ...route.opts(api.url), duration: 1 }); // warm both JITs
     await run({ ...route.opts(ref.url), duration: 1 });
@@ -70,7 +72,7 @@ try {
         const r = await run(route.opts(t.url));
         if (r.non2xx || r.errors) throw new Error(`${t.name} ${route.label}: ${r.non2xx} non-2xx, ${r.errors} errors`);
         samples[t.name as 'api' | 'reference'].push(r);
-        if (process.env.BENCH_VERBOSE) console.error(`${route.label} round ${i + 1} ${t.name}: ${r.requests.average.toFixed(0)} req/s, p99 ${r.latency.p99} ms`);
+        if (VERBOSE) console.error(`${route.label} round ${i + 1} ${t.name}: ${r.requests.average.toFixed(0)} req/s, p99 ${r.latency.p99} ms`);
       }
     }
     const stat = (rs: autocannon.Result[]) => ({ rps: median(rs.map((r) => r.requests.average)), p50: median(rs.map((r) => r.latency.p50)), p99: median(rs.map((r) => r.latency.p99)) });
