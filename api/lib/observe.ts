@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Access } from './access-log.ts';
 import type { Lifecycle } from './lifecycle.ts';
+import { rawHeader } from './raw-header.ts';
 
 /** What @hono/node-server passes as `c.env` (one object per request), plus what observe adds. */
 type RequestEnv = { incoming?: IncomingMessage; outgoing?: ServerResponse; requestId?: string; route?: string };
@@ -16,21 +17,6 @@ export const setRouteLabel = (c: Context, route: string): void => {
   const env = c.env as RequestEnv | undefined;
   if (env) env.route = route;
 };
-
-/**
- * The client's X-Request-Id, repeats joined as Headers.get() joins them. On the Node server it is
- * read from the raw header list, so no Headers object (nor Node's header map) is built for it.
- */
-function givenRequestId(req: Request, env: RequestEnv): string | null {
-  const raw = env.incoming?.rawHeaders;
-  if (!raw) return req.headers.get('x-request-id');
-  let value: string | null = null;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length === 12 && name.toLowerCase() === 'x-request-id') value = value === null ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
-  }
-  return value;
-}
 
 /** Also what keeps a client's id safe to write into a JSON log line unescaped. */
 const REQUEST_ID = /^[\w\-.:=]{1,200}$/;
@@ -62,7 +48,7 @@ export function observe(app: Hono, record: (access: Access) => void, lifecycle: 
   app.fetch = (req, bindings, ctx) => {
     const start = performance.now();
     const env = (bindings ?? {}) as RequestEnv;
-    const given = givenRequestId(req, env);
+    const given = rawHeader(req, env, 'x-request-id');
     const reqId = given && REQUEST_ID.test(given) ? given : `${prefix}-${(++seq).toString(36)}`;
     env.requestId = reqId;
     const outgoing = env.outgoing;

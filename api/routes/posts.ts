@@ -21,7 +21,7 @@ export function postsRouter({ sql, metrics }: Deps) {
       if (isForeignKeyViolation(err)) throw new HTTPException(404, { message: 'User not found' });
       throw err;
     }
-    metrics.postsCreated.inc();
+    metrics.created.posts++;
     return c.json(toPost(post), 201);
   });
 

@@ -14,7 +14,7 @@ export function usersRouter({ sql, metrics }: Deps) {
   mountRoute(app, routes.createUser, async (c) => {
     const { name } = c.req.valid('json');
     const [user] = await insertUser(sql, name);
-    metrics.usersCreated.inc(); // after the commit: a rejected request never counts
+    metrics.created.users++; // after the commit: a rejected request never counts
     return c.json(toUser(user), 201);
   });
 
