@@ -3,6 +3,7 @@ import { getPathNoStrict } from 'hono/utils/url';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Access } from './access-log.ts';
+import { addHeaders } from './late-headers.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { rawHeader } from './raw-header.ts';
 
@@ -53,11 +54,10 @@ export function observe(app: Hono, record: (access: Access) => void, lifecycle: 
     env.requestId = reqId;
     const outgoing = env.outgoing;
     const done = (res: Response): Response => {
-      // On the Node server the headers go straight onto its ServerResponse, merged into writeHead,
-      // so the adapter keeps its fast path for plain responses; elsewhere onto the Response.
+      // On the Node server the headers join the plain object the adapter hands writeHead (see
+      // LateHeadersResponse); elsewhere they go onto the Response.
       if (outgoing && !outgoing.headersSent) {
-        outgoing.setHeader('X-Request-Id', reqId);
-        if (lifecycle.draining) outgoing.setHeader('Connection', 'close');
+        addHeaders(outgoing, lifecycle.draining ? { 'X-Request-Id': reqId, Connection: 'close' } : { 'X-Request-Id': reqId });
       } else {
         res.headers.set('X-Request-Id', reqId);
         if (lifecycle.draining) res.headers.set('Connection', 'close');
