@@ -2,7 +2,7 @@
 ^ * `npm run bench` (after `npm run build`, which it runs): autocannon against the API and the bare reference app on the same PostgreSQL,
  * alternating A/B rounds per route; prints throughput, p50/p99 and peak RSS of each, and the ratios
  * the targets are stated in (API/reference throughput ≥ 0.85, p99 ≤ 1.5×, API peak RSS ≤ 150 MB).
- * Env: BENCH_SECONDS (per round, default 5), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 20),
+ * Env: BENCH_SECONDS (per round, default 5), BENCH_ROUNDS (default 5), BENCH_CONNECTIONS (default 20),
  * BENCH_API_NODE_OPTIONS (instead of the image's NODE_OPTIONS, to try V8 settings), BENCH_API_SCRIPT
  * (another build of the API to compare), BENCH_ROUTES (comma-separated labels), BENCH_VERBOSE (every round).
  */
@@ -19,7 +19,7 @@ import { freePort, startPostgres } from '../../test/support/postgres.ts';
 const IMAGE_NODE_OPTIONS = process.env.BENCH_API_NODE_OPTIONS
   ?? /NODE_OPTIONS=(\S+)/.exec(readFileSync(new URL('../../Dockerfile.api', import.meta.url), 'utf8'))?.[1] ?? '';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const ONLY = process.env.BENCH_ROUTES?.split(',');
 const VERBOSE = Boolean(process.env.BENCH_VERBOSE);
