@@ -8,7 +8,7 @@ import { createSql } from '../db/client.ts';
 import { Lifecycle } from '../lib/lifecycle.ts';
 import { createLogger } from '../lib/logger.ts';
 import { createMetrics } from '../lib/metrics.ts';
-import { npmDocsAssets } from './docs.ts';
+import { npmDocsAssets, REDOCLY_LOGO, withoutVendorLogo } from './docs.ts';
 
 // No query runs for these routes: the pool points at a port nothing listens on.
 const sql = createSql({ url: 'postgres://wiki:pw@127.0.0.1:9/wiki', port: 9, name: '', user: '', poolMax: 1, connectTimeoutS: 1 });
@@ -45,13 +45,17 @@ describe('API documentation pages', () => {
     for (const [path, file, type] of [
       ['/docs/assets/swagger-ui-bundle.js', join(assets.swaggerUiDir, 'swagger-ui-bundle.js'), /^text\/javascript/],
       ['/docs/assets/swagger-ui.css', join(assets.swaggerUiDir, 'swagger-ui.css'), /^text\/css/],
-      ['/redoc/assets/redoc.standalone.js', assets.redocBundle, /^text\/javascript/],
     ] as const) {
       const res = await app.request(path);
       assert.equal(res.status, 200, path);
       assert.match(res.headers.get('content-type')!, type);
       assert.ok(Buffer.from(await res.arrayBuffer()).equals(readFileSync(file)), `${path} is the package's file`);
     }
+    const redoc = await app.request('/redoc/assets/redoc.standalone.js');
+    assert.match(redoc.headers.get('content-type')!, /^text\/javascript/);
+    const original = readFileSync(assets.redocBundle, 'utf8');
+    assert.equal(original.split(REDOCLY_LOGO).length, 2, 'the bundle has its vendor logo URL once');
+    assert.equal(await redoc.text(), original.replace(REDOCLY_LOGO, '""'), 'the package\'s bundle with only the logo URL emptied');
     const lock = JSON.parse(readFileSync(new URL('../../package-lock.json', import.meta.url), 'utf8'));
     assert.match(lock.packages['node_modules/swagger-ui-dist'].version, /^\d+\.\d+\.\d+$/);
     assert.match(lock.packages['node_modules/redoc'].version, /^\d+\.\d+\.\d+$/);
@@ -70,6 +74,11 @@ describe('API documentation pages', () => {
       assert.equal(res.status, 404, path);
       assert.deepEqual(await res.json(), { detail: 'Not Found' });
     }
+  });
+
+  it('the logo rewrite fails loudly when a ReDoc upgrade moves the URL', () => {
+    assert.throws(() => withoutVendorLogo('no logo here'), /expected one/);
+    assert.throws(() => withoutVendorLogo(`${REDOCLY_LOGO}${REDOCLY_LOGO}`), /found 2/);
   });
 
   it('GET / lists /docs and /redoc', async () => {

@@ -48,6 +48,17 @@ const REDOC_PAGE = page('User and Post API: ReDoc', '',
   '<div id="redoc"></div>\n<script src="/redoc/assets/redoc.standalone.js"></script>\n<script src="/redoc/assets/init.js"></script>');
 const REDOC_INIT = `Redoc.init('/openapi.json', { hideDownloadButton: false }, document.getElementById('redoc'));\n`;
 
+/**
+ * ReDoc 2.5's side menu always renders an <img> of its vendor's logo from cdn.redoc.ly (no option turns
+ * it off): served with an empty src instead, which fetches nothing and makes the component hide it.
+ */
+export const REDOCLY_LOGO = '"https://cdn.redoc.ly/redoc/logo-mini.svg"';
+export function withoutVendorLogo(bundle: string): string {
+  const parts = bundle.split(REDOCLY_LOGO);
+  if (parts.length !== 2) throw new Error(`redoc bundle: expected one ${REDOCLY_LOGO}, found ${parts.length - 1}`);
+  return parts.join('""');
+}
+
 type Asset = { type: string; body: () => Promise<string | Buffer> };
 
 /** Swagger UI at /docs and ReDoc at /redoc, every byte served from here under a 'self'-only CSP. */
@@ -59,7 +70,7 @@ export function docsRouter(assets: DocsAssets = npmDocsAssets()) {
     '/docs/assets/swagger-ui.css': { type: 'text/css; charset=utf-8', body: file(join(assets.swaggerUiDir, 'swagger-ui.css')) },
     '/docs/assets/swagger-ui-bundle.js': { type: JS, body: file(join(assets.swaggerUiDir, 'swagger-ui-bundle.js')) },
     '/docs/assets/init.js': { type: JS, body: text(SWAGGER_INIT) },
-    '/redoc/assets/redoc.standalone.js': { type: JS, body: file(assets.redocBundle) },
+    '/redoc/assets/redoc.standalone.js': { type: JS, body: async () => withoutVendorLogo(await readFile(assets.redocBundle, 'utf8')) },
     '/redoc/assets/init.js': { type: JS, body: text(REDOC_INIT) },
   };
 
