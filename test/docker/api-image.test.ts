@@ -49,6 +49,9 @@ describe('Dockerfile.api', () => {
     assert.equal((await fetch(`http://127.0.0.1:${port}/users/${user.id}`)).status, 200);
     assert.equal((await fetch(`http://127.0.0.1:${port}/users/abc`)).status, 422);
     assert.match(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), /^users_created_total 1$/m);
+    for (const path of ['/docs', '/redoc', '/docs/assets/swagger-ui-bundle.js', '/redoc/assets/redoc.standalone.js']) {
+      assert.equal((await fetch(`http://127.0.0.1:${port}${path}`)).status, 200, `${path}: the documentation packages are production dependencies`);
+    }
     assert.equal(docker(['exec', NAME, 'id', '-u']).stdout, '1000');
     assert.equal(docker(['exec', NAME, 'cat', '/proc/1/cmdline']).stdout.replaceAll('\0', ' ').trim(), 'node dist/api/server.js', 'node is PID 1');
     for (let i = 0; docker(['inspect', '-f', '{{.State.Health.Status}}', NAME]).stdout !== 'healthy'; i++) {
