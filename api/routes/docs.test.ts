@@ -76,6 +76,15 @@ describe('API documentation pages', () => {
     }
   });
 
+  it('the CSP is on the documentation only, tighter on /docs than on /redoc', async () => {
+    for (const path of ['/', '/healthz/live', '/metrics', '/nope']) assert.equal((await app.request(path)).headers.get('content-security-policy'), null, path);
+    const docs = (await app.request('/docs')).headers.get('content-security-policy')!;
+    assert.doesNotMatch(docs, /unsafe-inline|blob:/, 'Swagger UI needs neither (the browser test proves it)');
+    const redoc = (await app.request('/redoc/assets/init.js')).headers.get('content-security-policy')!;
+    assert.match(redoc, /style-src 'self' 'unsafe-inline'/);
+    assert.match(redoc, /worker-src 'self' blob:/);
+  });
+
   it('the logo rewrite fails loudly when a ReDoc upgrade moves the URL', () => {
     assert.throws(() => withoutVendorLogo('no logo here'), /expected one/);
     assert.throws(() => withoutVendorLogo(`${REDOCLY_LOGO}${REDOCLY_LOGO}`), /found 2/);
