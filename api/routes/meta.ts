@@ -1,8 +1,8 @@
-import { swaggerUI } from '@hono/swagger-ui';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Deps } from '../deps.ts';
+import { docsRouter } from './docs.ts';
 
-/** `/`, `/metrics`, `/openapi.json` (from the same zod schemas that validate) and Swagger UI at `/docs`. */
+/** `/`, `/metrics`, `/openapi.json` (from the same zod schemas that validate), Swagger UI at `/docs` and ReDoc at `/redoc`. */
 export function registerMeta(app: OpenAPIHono, { metrics }: Deps) {
   app.get('/', (c) => c.json({
     message: 'User and Post API',
@@ -10,7 +10,7 @@ export function registerMeta(app: OpenAPIHono, { metrics }: Deps) {
       'POST /users': 'create a user', 'GET /users': 'list users', 'GET /users/{id}': 'read a user', 'GET /user/{id}': 'read a user (legacy path)',
       'POST /posts': 'create a post', 'GET /posts': 'list posts', 'GET /posts/{id}': 'read a post',
       'GET /metrics': 'Prometheus metrics', 'GET /health': 'health with database check',
-      'GET /healthz/live': 'liveness', 'GET /healthz/ready': 'readiness', 'GET /docs': 'Swagger UI', 'GET /openapi.json': 'OpenAPI document',
+      'GET /healthz/live': 'liveness', 'GET /healthz/ready': 'readiness', 'GET /docs': 'Swagger UI', 'GET /redoc': 'ReDoc', 'GET /openapi.json': 'OpenAPI document',
     },
   }));
   app.get('/metrics', async (c) => {
@@ -18,5 +18,5 @@ export function registerMeta(app: OpenAPIHono, { metrics }: Deps) {
     return c.body(await metrics.registry.metrics());
   });
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'User and Post API', version: '1.0.0' } });
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  app.route('/', docsRouter());
 }

@@ -118,16 +118,8 @@ seccompProfile:
 {{- if not .Values.postgresql.enabled }}{{ .Values.externalDatabase.existingSecretPasswordKey }}{{ else if .Values.postgresql.auth.existingSecret }}{{ .Values.postgresql.auth.secretKeys.passwordKey }}{{ else }}password{{ end }}
 {{- end }}
 
-{{/* The PostgreSQL password: from values, else the one already stored (kept across upgrades), else new. */}}
-{{- define "wiki.postgresql.password" -}}
-{{- $secret := lookup "v1" "Secret" .Release.Namespace (include "wiki.componentName" (dict "root" . "component" "postgresql")) -}}
-{{- if .Values.postgresql.auth.password -}}
-{{- .Values.postgresql.auth.password -}}
-{{- else if and $secret $secret.data (hasKey $secret.data "password") -}}
-{{- index $secret.data "password" | b64dec -}}
-{{- else -}}
-{{- randAlphaNum 32 -}}
-{{- end -}}
+{{- define "wiki.db.adminSecretKey" -}}
+{{- if .Values.postgresql.auth.existingSecret }}{{ .Values.postgresql.auth.secretKeys.adminPasswordKey }}{{ else }}postgres-password{{ end }}
 {{- end }}
 
 {{- define "wiki.grafana.secretName" -}}
@@ -136,4 +128,23 @@ seccompProfile:
 
 {{- define "wiki.prometheus.url" -}}
 http://{{ include "wiki.componentName" (dict "root" . "component" "prometheus") }}:9090
+{{- end }}
+
+{{/* Grafana's public root URL: as given, else from ingress.host, else the request's host with no port (never :3000). */}}
+{{- define "wiki.grafana.rootUrl" -}}
+{{- if .Values.grafana.rootUrl }}{{ .Values.grafana.rootUrl }}
+{{- else if .Values.ingress.host }}{{ ternary "https" "http" (not (empty .Values.ingress.tls)) }}://{{ .Values.ingress.host }}/grafana/
+{{- else }}%(protocol)s://%(domain)s/grafana/{{ end }}
+{{- end }}
+
+{{/* A password kept in the PostgreSQL Secret: from values, else the one already stored (kept across upgrades), else new. Call with (dict "root" $ "key" "password" "value" "..."). */}}
+{{- define "wiki.postgresql.secretValue" -}}
+{{- $secret := lookup "v1" "Secret" .root.Release.Namespace (include "wiki.componentName" (dict "root" .root "component" "postgresql")) -}}
+{{- if .value -}}
+{{- .value -}}
+{{- else if and $secret $secret.data (hasKey $secret.data .key) -}}
+{{- index $secret.data .key | b64dec -}}
+{{- else -}}
+{{- randAlphaNum 32 -}}
+{{- end -}}
 {{- end }}

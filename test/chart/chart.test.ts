@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it, before } from 'node:test';
 import { readPins } from '../../bootstrap/pins.ts';
-import { budget, byKind, CHART, find, helm, render, workloads, type K8sObject } from '../support/helm.ts';
+import { budget, byKind, bytes, CHART, find, helm, render, workloads, type K8sObject } from '../support/helm.ts';
 import { requireTool } from '../support/tools.ts';
 
 const CI_VALUES = readdirSync(`${CHART}/ci`).filter((f) => f.endsWith('.yaml')).sort();
@@ -151,6 +151,37 @@ describe('meaning of the default render', () => {
     assert.equal(Buffer.from(fixed.data.password, 'base64').toString(), 's3cret');
   });
 
+  it('PostgreSQL roles: the superuser is postgres with its own password; the API user is created by the init script', (t) => {
+    if (!requireTool(t, 'helm')) return;
+    const s = find(objs, 'StatefulSet', 'wiki-postgresql');
+    const c = s.spec.template.spec.containers[0];
+    const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    assert.equal(env.POSTGRES_USER, 'postgres');
+    assert.equal(env.POSTGRES_DB, undefined, 'the image then creates only its own postgres database');
+    assert.deepEqual(env.POSTGRES_PASSWORD, { secretKeyRef: { name: 'wiki-postgresql', key: 'postgres-password' } });
+    assert.equal(env.WIKI_DB_USER, 'wiki');
+    assert.equal(env.WIKI_DB_NAME, 'wiki');
+    assert.deepEqual(env.WIKI_DB_PASSWORD, { secretKeyRef: { name: 'wiki-postgresql', key: 'password' } });
+    const api = find(objs, 'ConfigMap', 'wiki-api').data;
+    assert.equal(api.DB_USER, 'wiki');
+    assert.notEqual(api.DB_USER, env.POSTGRES_USER, 'the API does not connect as the superuser');
+    const apiPassword = find(objs, 'Deployment', 'wiki-api').spec.template.spec.containers[0].env.find((e: any) => e.name === 'DB_PASSWORD');
+    assert.deepEqual(apiPassword.valueFrom.secretKeyRef, { name: 'wiki-postgresql', key: 'password' }, 'the API never gets the superuser password');
+    const secret = find(objs, 'Secret', 'wiki-postgresql');
+    const pw = (k: string) => Buffer.from(secret.data[k], 'base64').toString();
+    assert.equal(pw('postgres-password').length, 32);
+    assert.notEqual(pw('postgres-password'), pw('password'));
+    const mount = c.volumeMounts.find((m: any) => m.mountPath === '/docker-entrypoint-initdb.d');
+    const vol = s.spec.template.spec.volumes.find((v: any) => v.name === mount.name);
+    assert.equal(vol.configMap.name, 'wiki-postgresql-initdb');
+    assert.equal(vol.configMap.defaultMode, 0o555, 'executable, so the entrypoint runs it in its own bash');
+    const script = find(objs, 'ConfigMap', 'wiki-postgresql-initdb').data['10-api-role.sh'];
+    assert.match(script, /^#!\/usr\/bin\/env bash\n/);
+    assert.match(script, /NOSUPERUSER NOCREATEDB NOCREATEROLE/);
+    const given = find(render(['--set', 'postgresql.auth.adminPassword=r00t', '--set', 'postgresql.auth.password=app']), 'Secret', 'wiki-postgresql');
+    assert.equal(Buffer.from(given.data['postgres-password'], 'base64').toString(), 'r00t');
+  });
+
   it('Prometheus: pinned, namespaced pod discovery of API pods only, retention by time and size, PVC', (t) => {
     if (!requireTool(t, 'helm')) return;
     const d = find(objs, 'Deployment', 'wiki-prometheus');
@@ -180,11 +211,15 @@ describe('meaning of the default render', () => {
     assert.equal(env.GF_AUTH_ANONYMOUS_ENABLED, 'true');
     assert.equal(env.GF_AUTH_ANONYMOUS_ORG_ROLE, 'Viewer');
     assert.equal(env.GF_LOG_MODE, 'console', 'no log files on the read-only root');
-    assert.equal(env.GF_PLUGINS_PREINSTALL_DISABLED, 'true', 'nothing fetched at start');
+    assert.equal(env.GF_PLUGINS_PREINSTALL_DISABLED, 'true',
+      'load-bearing: without it 13.2 auto-updates bundled plugins at start, fails on the read-only root and leaves the Prometheus datasource unregistered');
+    assert.equal(env.GF_PLUGINS_PREINSTALL_AUTO_UPDATE, 'false');
+    assert.equal(c.securityContext.readOnlyRootFilesystem, true, 'the condition that makes the two lines above necessary');
     assert.ok(c.volumeMounts.some((m: any) => m.mountPath === '/tmp'), 'writable /tmp');
     assert.deepEqual(env.GF_SECURITY_ADMIN_PASSWORD, { secretKeyRef: { name: 'wiki-grafana', key: 'admin-password' } });
     assert.equal(c.readinessProbe.httpGet.path, '/grafana/api/health');
     const secret = find(objs, 'Secret', 'wiki-grafana');
+    assert.equal(env.GF_SERVER_ROOT_URL, '%(protocol)s://%(domain)s/grafana/', 'no :3000 port in links on a real cluster');
     assert.equal(Buffer.from(secret.data['admin-user'], 'base64').toString(), 'admin');
     assert.equal(Buffer.from(secret.data['admin-password'], 'base64').toString(), 'admin');
     const prov = find(objs, 'ConfigMap', 'wiki-grafana-provisioning').data;
@@ -193,6 +228,35 @@ describe('meaning of the default render', () => {
     const dashboards = find(objs, 'ConfigMap', 'wiki-grafana-dashboards').data;
     assert.deepEqual(Object.keys(dashboards).sort(), ['api-http.json', 'creation.json']);
     assert.equal(JSON.parse(dashboards['creation.json']).uid, 'creation-dashboard-678');
+  });
+
+  it('Grafana 13.2: memory for its plugin processes, a startupProbe before any liveness kill, state on a PVC', (t) => {
+    if (!requireTool(t, 'helm')) return;
+    const d = find(objs, 'Deployment', 'wiki-grafana');
+    const c = d.spec.template.spec.containers[0];
+    assert.ok(bytes(c.resources.limits.memory) >= 768 * 2 ** 20, `limit ${c.resources.limits.memory}: users report OOM kills at 400 Mi and idle use near 330 Mi`);
+    const s = c.startupProbe;
+    assert.equal(s.httpGet.path, '/grafana/api/health');
+    assert.ok(s.periodSeconds * s.failureThreshold >= 300, 'five minutes for first-start migrations');
+    assert.equal(c.livenessProbe.initialDelaySeconds, undefined, 'liveness starts only once the startup probe passed');
+    const storage = d.spec.template.spec.volumes.find((v: any) => v.name === c.volumeMounts.find((m: any) => m.mountPath === '/var/lib/grafana').name);
+    assert.equal(storage.persistentVolumeClaim.claimName, 'wiki-grafana');
+    assert.equal(find(objs, 'PersistentVolumeClaim', 'wiki-grafana').spec.resources.requests.storage, '256Mi');
+    assert.equal(d.spec.strategy.type, 'Recreate', 'one pod at a time on the ReadWriteOnce volume');
+    const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
+    const disabled = env.GF_PLUGINS_DISABLE_PLUGINS.split(',');
+    assert.ok(disabled.length >= 13 && disabled.includes('loki') && disabled.includes('grafana-postgresql-datasource'));
+    const types = [...find(objs, 'ConfigMap', 'wiki-grafana-provisioning').data['datasources.yaml'].matchAll(/type: (\S+)/g)].map((m) => m[1]);
+    assert.deepEqual(types, ['prometheus']);
+    for (const type of types) assert.ok(!disabled.includes(type), `the provisioned ${type} datasource stays enabled`);
+  });
+
+  it('Grafana rootUrl: derived from ingress.host (https with TLS), verbatim when given', (t) => {
+    if (!requireTool(t, 'helm')) return;
+    const root = (args: string[]) => find(render(args), 'Deployment', 'wiki-grafana').spec.template.spec.containers[0].env.find((e: any) => e.name === 'GF_SERVER_ROOT_URL').value;
+    assert.equal(root(['--set', 'ingress.host=wiki.example.com']), 'http://wiki.example.com/grafana/');
+    assert.equal(root(['--set', 'ingress.host=wiki.example.com', '--set', 'ingress.tls[0].hosts[0]=wiki.example.com', '--set', 'ingress.tls[0].secretName=wiki-tls']), 'https://wiki.example.com/grafana/');
+    assert.equal(root(['--set', 'grafana.rootUrl=http://localhost:8080/grafana/']), 'http://localhost:8080/grafana/');
   });
 
   it('one Ingress, no host, /grafana → Grafana and / → API, Prefix, no rewrite', (t) => {
@@ -223,6 +287,7 @@ describe('meaning of the default render', () => {
     const b = budget(objs);
     assert.ok(b.cpu <= 2, `cpu ${b.cpu}`);
     assert.ok(b.memory <= 4 * 2 ** 30, `memory ${b.memory / 2 ** 20} MiB`);
+    assert.deepEqual(b.claims.map((c) => c.name).sort(), ['wiki-grafana', 'wiki-postgresql/data', 'wiki-prometheus'], 'Grafana\'s PVC is counted');
     assert.ok(b.storage <= 2.5 * 2 ** 30, `storage ${b.storage / 2 ** 30} GiB leaves ≥ 2.3 GB for the bundled images within 5 GB`);
     assert.equal(b.rows.length, 4);
   });
@@ -261,6 +326,9 @@ describe('value sets', () => {
     assert.equal(find(sc, 'Ingress', 'wiki').spec.rules[0].host, 'wiki.example.com');
     const ex = render(['-f', `${CHART}/ci/existing-secrets-values.yaml`]);
     assert.equal(byKind(ex, 'Secret').length, 0, 'no Secret is generated when existing ones are named');
+    const pgEnv = find(ex, 'StatefulSet', 'wiki-postgresql').spec.template.spec.containers[0].env;
+    assert.deepEqual(pgEnv.find((e: any) => e.name === 'POSTGRES_PASSWORD').valueFrom.secretKeyRef, { name: 'wiki-db-credentials', key: 'postgres-password' });
+    assert.deepEqual(pgEnv.find((e: any) => e.name === 'WIKI_DB_PASSWORD').valueFrom.secretKeyRef, { name: 'wiki-db-credentials', key: 'db-password' });
     const apiEnv = find(ex, 'Deployment', 'wiki-api').spec.template.spec.containers[0].env;
     assert.deepEqual(apiEnv.find((e: any) => e.name === 'DB_PASSWORD').valueFrom.secretKeyRef, { name: 'wiki-db-credentials', key: 'db-password' });
     const hpa = render(['-f', `${CHART}/ci/hpa-values.yaml`]);
@@ -268,6 +336,7 @@ describe('value sets', () => {
     assert.equal(find(hpa, 'Deployment', 'wiki-api').spec.replicas, undefined, 'the HPA owns replicas');
     const ext = render(['-f', `${CHART}/ci/external-database-values.yaml`]);
     assert.equal(byKind(ext, 'StatefulSet').length, 0);
+    assert.ok(!ext.some((o) => o.metadata.name === 'wiki-postgresql-initdb'), 'no init script without the in-cluster PostgreSQL');
     assert.equal(find(ext, 'ConfigMap', 'wiki-api').data.DB_HOST, 'db.example.internal');
     assert.equal(find(ext, 'ConfigMap', 'wiki-api').data.DB_USER, 'wiki_app');
     const r = helm(['template', 'wiki', CHART, '--set', 'postgresql.enabled=false']);
@@ -281,6 +350,7 @@ describe('value sets', () => {
     ['a bad pull policy', 'fastapi.pullPolicy=Sometimes', /pullPolicy/],
     ['an unknown key', 'fastapi.replicaz=2', /replicaz|additional properties/i],
     ['a root URL outside /grafana/', 'grafana.rootUrl=http://x/', /rootUrl/],
+    ['the superuser as the API user', 'postgresql.auth.username=postgres', /username/],
     ['a malformed size', 'postgresql.primary.persistence.size=lots', /size/],
     ['a latest API image', 'fastapi.image_name=wiki/api:latest', /image_name/],
     ['a non-boolean toggle', 'networkPolicy.enabled=maybe', /networkPolicy/],

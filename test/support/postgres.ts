@@ -27,6 +27,9 @@ export async function freePort(): Promise<number> {
 export type TestPostgres = {
   url: string;
   port: number;
+  /** The superuser's password, and the directory holding the server's unix socket (for `PGHOST`). */
+  password: string;
+  socketDir: string;
   /** Starts the server again on the same port and data (after `stop`). */
   start(): Promise<void>;
   /** Fast shutdown: connections are cut, as in an outage. */
@@ -34,7 +37,8 @@ export type TestPostgres = {
   destroy(): Promise<void>;
 };
 
-export async function startPostgres(): Promise<TestPostgres> {
+/** `superuser` names the role initdb creates (the API's tests connect as it; the init-script test uses `postgres`). */
+export async function startPostgres({ superuser = 'wiki' }: { superuser?: string } = {}): Promise<TestPostgres> {
   const root = mkdtempSync(join(tmpdir(), 'wiki-pg-'));
   const data = join(root, 'data');
   const asUser = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
@@ -42,7 +46,7 @@ export async function startPostgres(): Promise<TestPostgres> {
   const pwfile = join(root, 'pw');
   writeFileSync(pwfile, 'wiki-test-password\n');
   if (asUser.uid !== undefined) chownSync(pwfile, NOBODY, NOBODY);
-  const init = spawnSync(INITDB, ['-D', data, '-U', 'wiki', '--pwfile', pwfile, '--auth=scram-sha-256', '-E', 'UTF8', '--no-locale', '--no-sync'], { ...asUser, encoding: 'utf8' });
+  const init = spawnSync(INITDB, ['-D', data, '-U', superuser, '--pwfile', pwfile, '--auth=scram-sha-256', '-E', 'UTF8', '--no-locale', '--no-sync'], { ...asUser, encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.error}`);
   const port = await freePort();
   let child: ChildProcess | undefined;
@@ -68,8 +72,10 @@ export async function startPostgres(): Promise<TestPostgres> {
   };
   await start();
   return {
-    url: `postgres://wiki:wiki-test-password@127.0.0.1:${port}/postgres`,
+    url: `postgres://${superuser}:wiki-test-password@127.0.0.1:${port}/postgres`,
     port,
+    password: 'wiki-test-password',
+    socketDir: root,
     start,
     stop,
     destroy: async () => { await stop(); rmSync(root, { recursive: true, force: true }); },
