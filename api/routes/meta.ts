@@ -1,9 +1,10 @@
 import { swaggerUI } from '@hono/swagger-ui';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Deps } from '../deps.ts';
+import type { AppEnv } from '../http/env.ts';
 
 /** `/`, `/metrics`, `/openapi.json` (from the same zod schemas that validate) and Swagger UI at `/docs`. */
-export function registerMeta(app: OpenAPIHono, { metrics }: Deps) {
+export function registerMeta(app: OpenAPIHono<AppEnv>, { metrics }: Deps) {
   app.get('/', (c) => c.json({
     message: 'User and Post API',
     endpoints: {

@@ -1,8 +1,8 @@
 import { HTTPException } from 'hono/http-exception';
 import type { Deps } from '../deps.ts';
 import { findUser, insertUser, listUsers, type User } from '../db/users.ts';
-import { mountRoute } from '../lib/route.ts';
-import { createRouter } from '../lib/router.ts';
+import { mountRoute } from '../http/route.ts';
+import { createRouter } from '../http/router.ts';
 import { DEFAULT_LIMIT, page } from '../lib/schemas.ts';
 import * as routes from './users.routes.ts';
 
