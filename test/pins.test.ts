@@ -23,7 +23,7 @@ it('every Dockerfile ARG default equals versions.env', () => {
       assert.equal(v, env[k], `${df}: ARG ${k}=${v} but versions.env has ${env[k]}`);
     }
   }
-  assert.equal(Object.keys(argDefaults('Dockerfile.cluster')).filter((k) => !k.endsWith('_SOURCE')).length, 12, 'the cluster build pins every version');
+  assert.equal(Object.keys(argDefaults('Dockerfile.cluster')).filter((k) => !k.endsWith('_SOURCE')).length, 13, 'the cluster build pins every version');
 });
 
 it('chart defaults are the pinned images; no image anywhere is :latest', () => {
