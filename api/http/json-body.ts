@@ -36,8 +36,7 @@ export async function readJsonBody(c: Context, limit = BODY_LIMIT_BYTES): Promis
     return { response: c.json({ detail: 'Unsupported Media Type: send the body as application/json' }, 415) };
   }
   const length = c.req.header('content-length');
-  // A declared length bounds the read (the HTTP parser enforces it), so take the server's fast
-  // buffered path; only a chunked body of unknown size is streamed through the cap.
+  // A declared length is enforced by the HTTP parser, so it is read whole; only chunked bodies stream through the cap.
   const bytes = length !== undefined
     ? (Number(length) > limit ? null : Buffer.from(await c.req.raw.arrayBuffer()))
     : await readCapped(c.req.raw.body, limit);

@@ -6,11 +6,7 @@ import type { AppEnv } from './env.ts';
 /** A client's id is echoed only when it matches this, which also keeps it safe in a log line. */
 export const REQUEST_ID = /^[\w\-.:=]{1,200}$/;
 
-/**
- * X-Request-Id: the client's when well-formed, else a random per-process prefix and a counter (as
- * chi's RequestID: unique across replicas, cheaper than a UUID); set in `c.var.requestId` and on the
- * response. While draining, the response also asks keep-alive clients to reconnect elsewhere.
- */
+/** X-Request-Id (the client's if well-formed, else prefix-counter as chi's RequestID) in c.var and on the response; Connection: close while draining. */
 export function requestId(lifecycle: Lifecycle) {
   const prefix = randomBytes(6).toString('hex');
   let seq = 0;

@@ -2,11 +2,7 @@ import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 
 export type Logger = PinoLogger;
 
-/**
- * pino JSON lines (epoch-ms `time`, the cheapest) to pino's asynchronous stdout destination, which
- * batches writes (≥ 4 KiB, or every 100 ms) and flushes synchronously on process exit. Nothing logs
- * headers, bodies or the database URL, so no redaction pass is paid.
- */
+/** pino JSON lines to pino's async stdout destination, batched (4 KiB or 100 ms), flushed by pino on exit; nothing secret is logged, so no redaction. */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     { level, base: { service: 'wiki-api' } },

@@ -7,8 +7,7 @@ type Options = { server: Server; sql: Sql; lifecycle: Lifecycle; log: Logger; ti
 
 /**
  * First signal: readiness turns 503, the listener closes, in-flight requests finish (or are cut
- * after `timeoutMs`), the pool drains, exit 0. A second signal exits at once. pino's destination
- * writes what it still holds on exit.
+ * after `timeoutMs`), the pool drains, exit 0 (pino writes out its buffer on exit). A second signal exits at once.
  */
 export function gracefulShutdown({ server, sql, lifecycle, log, timeoutMs, exit }: Options) {
   let started = false;

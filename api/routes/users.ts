@@ -18,7 +18,7 @@ export function usersRouter({ sql, metrics }: Deps) {
     return c.json(toUser(user), 201);
   });
 
-  // The handler awaits its query itself (see Query in db/client.ts); the old singular path shares it.
+  // The old singular path shares the handler.
   for (const route of [routes.getUser, routes.getUserLegacy]) {
     mountRoute(app, route, async (c) => {
       const [user] = await findUser(sql, c.req.valid('param').id);
