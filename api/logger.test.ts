@@ -6,7 +6,7 @@ import { ROOT } from '../test/support/api.ts';
 /** Runs `script` in a child process whose logger is createLogger's own (pino's stdout destination). */
 function child(script: string) {
   const code = `import { createLogger } from ${JSON.stringify(`${ROOT}api/lib/logger.ts`)};\nconst log = createLogger('info');\n${script}`;
-  const proc = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
   let rest = '';
   proc.stdout.on('data', (d) => {
@@ -14,8 +14,10 @@ function child(script: string) {
     rest = parts.pop()!;
     for (const l of parts) lines.push(JSON.parse(l));
   });
+  let err = '';
+  proc.stderr.on('data', (d) => { err += d; });
   const exited = new Promise<number | null>((resolve) => proc.once('close', resolve));
-  return { proc, lines, exited };
+  return { proc, lines, exited, stderr: () => err };
 }
 
 describe('the log destination (pino.destination, batched)', () => {
@@ -27,10 +29,14 @@ describe('the log destination (pino.destination, batched)', () => {
   });
 
   it('writes a lone line within its flush period, without waiting for a full batch or the exit', async () => {
-    const c = child('log.info("quiet");\nsetTimeout(() => {}, 5000);');
+    const c = child('log.info("quiet");\nprocess.stderr.write("logged\\n");\nsetTimeout(() => {}, 30_000);');
+    const until = async (done: () => boolean, ms: number) => {
+      for (const end = Date.now() + ms; !done() && Date.now() < end;) await new Promise((r) => setTimeout(r, 10));
+    };
     try {
-      const deadline = Date.now() + 3000;
-      while (c.lines.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await until(() => c.stderr().includes('logged'), 30_000); // start-up (tsx) is slow on a busy machine
+      assert.match(c.stderr(), /logged/);
+      await until(() => c.lines.length > 0, 2000); // the flush period is 100 ms
       assert.deepEqual(c.lines.map((l) => l.msg), ['quiet']);
     } finally {
       c.proc.kill('SIGKILL');
