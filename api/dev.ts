@@ -7,7 +7,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { main } from './server.ts';
 
 const db = await PGlite.create();
-const pg = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 } as ConstructorParameters<typeof PGLiteSocketServer>[0]);
+const pg = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
 await pg.start();
 const port = Number(pg.getServerConn().split(':').pop());
 process.stderr.write(`wiki-api dev: in-memory PGlite on 127.0.0.1:${port} (not for production)\n`);

@@ -1,36 +1,46 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { lineBatch } from './lib/logger.ts';
+import { ROOT } from '../test/support/api.ts';
 
-/** A destination that records what reaches it, write by write. */
-function recorder() {
-  const writes: string[] = [];
-  let syncFlushes = 0;
-  return { writes, syncFlushes: () => syncFlushes, out: { write: (s: string) => { writes.push(s); }, flushSync: () => { syncFlushes++; } } };
+/** Runs `script` in a child process whose logger is createLogger's own (pino's stdout destination). */
+function child(script: string) {
+  const code = `import { createLogger } from ${JSON.stringify(`${ROOT}api/lib/logger.ts`)};\nconst log = createLogger('info');\n${script}`;
+  const proc = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: Record<string, unknown>[] = [];
+  let rest = '';
+  proc.stdout.on('data', (d) => {
+    const parts = (rest + d).split('\n');
+    rest = parts.pop()!;
+    for (const l of parts) lines.push(JSON.parse(l));
+  });
+  let err = '';
+  proc.stderr.on('data', (d) => { err += d; });
+  const exited = new Promise<number | null>((resolve) => proc.once('close', resolve));
+  return { proc, lines, exited, stderr: () => err };
 }
 
-describe('lineBatch (the stdout writer in front of pino)', () => {
-  it('hands lines on in order, one write per chunk once a chunk is full', () => {
-    const r = recorder();
-    const batch = lineBatch(r.out, { minChars: 100, maxDelayMs: 60_000 });
-    const lines = Array.from({ length: 25 }, (_, i) => `{"n":${i}}\n`); // 9-10 chars each
-    for (const l of lines) batch.write(l);
-    assert.ok(r.writes.length >= 2 && r.writes.length <= 3, `${r.writes.length} writes`);
-    for (const w of r.writes) assert.ok(w.length >= 100, 'only full chunks are written before a flush');
-    batch.flushSync();
-    assert.equal(r.writes.join(''), lines.join(''), 'every line, in order, nothing twice');
-    assert.equal(r.syncFlushes(), 1);
+describe('the log destination (pino.destination, batched)', () => {
+  it('hands every line on in order, nothing twice, when the process exits right after logging', async () => {
+    const c = child('for (let n = 0; n < 5000; n++) log.info({ n }, "line");\nprocess.exit(0);');
+    assert.equal(await c.exited, 0);
+    assert.deepEqual(c.lines.map((l) => l.n), Array.from({ length: 5000 }, (_, n) => n));
+    assert.deepEqual({ ...c.lines[0], time: 0 }, { level: 30, time: 0, service: 'wiki-api', n: 0, msg: 'line' });
   });
 
-  it('writes a lone line after maxDelayMs, without waiting for a full chunk', async () => {
-    const r = recorder();
-    const batch = lineBatch(r.out, { minChars: 16_384, maxDelayMs: 20 });
-    batch.write('{"msg":"quiet"}\n');
-    assert.deepEqual(r.writes, []);
-    await sleep(80);
-    assert.deepEqual(r.writes, ['{"msg":"quiet"}\n']);
-    batch.flushSync();
-    assert.deepEqual(r.writes, ['{"msg":"quiet"}\n'], 'a flush with nothing pending writes nothing');
+  it('writes a lone line within its flush period, without waiting for a full batch or the exit', async () => {
+    const c = child('log.info("quiet");\nprocess.stderr.write("logged\\n");\nsetTimeout(() => {}, 30_000);');
+    const until = async (done: () => boolean, ms: number) => {
+      for (const end = Date.now() + ms; !done() && Date.now() < end;) await new Promise((r) => setTimeout(r, 10));
+    };
+    try {
+      await until(() => c.stderr().includes('logged'), 30_000); // start-up (tsx) is slow on a busy machine
+      assert.match(c.stderr(), /logged/);
+      await until(() => c.lines.length > 0, 2000); // the flush period is 100 ms
+      assert.deepEqual(c.lines.map((l) => l.msg), ['quiet']);
+    } finally {
+      c.proc.kill('SIGKILL');
+      await c.exited;
+    }
   });
 });

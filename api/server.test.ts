@@ -68,7 +68,7 @@ describe('processes', () => {
       assert.ok(results.every((r) => r.status === 201), JSON.stringify(results.filter((r) => r.status !== 201).slice(0, 3)));
       const ids = new Set(results.map((r) => r.id));
       assert.equal(ids.size, N);
-      const [{ n }] = await admin`SELECT count(*)::int AS n FROM users` as unknown as [{ n: number }];
+      const [{ n }] = await admin<[{ n: number }]>`SELECT count(*)::int AS n FROM users`;
       assert.equal(n, N);
       assert.equal(await metric(api.url, 'users_created_total'), N);
       const posts = await Promise.all(Array.from({ length: 200 }, (_, i) => postJson(`${api.url}/posts`, { user_id: (i % 2) ? [...ids][i]! : 999_999, content: 'c' })));

@@ -4,7 +4,6 @@ import { createApp } from './app.ts';
 import { ConfigError, parseConfig } from './config.ts';
 import { createSql } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
-import { LateHeadersResponse } from './lib/late-headers.ts';
 import { Lifecycle } from './lib/lifecycle.ts';
 import { createLogger } from './lib/logger.ts';
 import { createMetrics } from './lib/metrics.ts';
@@ -19,7 +18,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env) {
   const lifecycle = new Lifecycle();
   const app = createApp({ sql, metrics: createMetrics(), log, lifecycle });
 
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: { ServerResponse: LateHeadersResponse } }, (info) =>
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
     log.info({ address: info.address, port: info.port }, 'listening')) as Server;
   // Outlive the ingress proxy's idle keep-alive (Traefik: 90 s) so it never reuses a closed socket.
   server.keepAliveTimeout = 95_000;

@@ -23,7 +23,7 @@ it('every Dockerfile ARG default equals versions.env', () => {
       assert.equal(v, env[k], `${df}: ARG ${k}=${v} but versions.env has ${env[k]}`);
     }
   }
-  assert.equal(Object.keys(argDefaults('Dockerfile.cluster')).filter((k) => !k.endsWith('_SOURCE')).length, 12, 'the cluster build pins every version');
+  assert.equal(Object.keys(argDefaults('Dockerfile.cluster')).filter((k) => !k.endsWith('_SOURCE')).length, 13, 'the cluster build pins every version');
 });
 
 it('chart defaults are the pinned images; no image anywhere is :latest', () => {
@@ -52,6 +52,7 @@ it('Dockerfile.cluster repeats Dockerfile.api verbatim, and packs the API archiv
   const runtime = api.slice(api.indexOf('AS api-runtime'));
   const pack = file('Dockerfile.cluster').slice(file('Dockerfile.cluster').indexOf('image-archive.mjs --rootfs'));
   const env = /^ENV (.+)$/m.exec(runtime)![1]!.split(' ');
+  assert.ok(env.includes('NODE_OPTIONS=${API_NODE_OPTIONS}'), 'the V8 flags come from versions.env (API_NODE_OPTIONS), not a literal');
   for (const kv of env) assert.ok(pack.includes(`--env ${kv}`), `archive env ${kv}`);
   assert.ok(pack.includes(`--user ${/^USER (\S+)$/m.exec(runtime)![1]}`));
   assert.ok(pack.includes(`--workdir ${/^WORKDIR (\S+)$/m.exec(runtime)![1]}`));

@@ -17,12 +17,7 @@ export function createSql(db: Config['database'], onnotice: (n: postgres.Notice)
   return postgres({ ...options, host: db.host, port: db.port, database: db.name, username: db.user, password: db.password });
 }
 
-/**
- * A query as the db/ functions hand it out: not yet awaited, so the route handler awaits the
- * postgres.js query itself. With `.then(firstRow)` on the query in between, V8 kept every
- * request's objects alive across young-generation collections and promoted them, in most API
- * processes and at random: up to 1 KB per request and a third more CPU (README, Benchmark).
- */
+/** A query as db/ functions return it, for the handler to await directly: a `.then()` between cost ~30 % CPU (docs/performance.md). */
 export type Query<T extends readonly (object | undefined)[]> = postgres.PendingQuery<T>;
 
 /** Connection-level failures: the database is away, not the request wrong. */

@@ -5,12 +5,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
 /** What the handlers count, as plain numbers (see `created` below). */
 export type Created = { users: number; posts: number };
 
-/**
- * A counter whose value is read at scrape time. The handlers count creations with a plain `++`:
- * calling prom-client's `inc()` there, in the request's promise chain after the INSERT, put every
- * API process measured (8 of 8) in the state where V8 promotes each request's objects (README,
- * Benchmark). The values are the same; they are only read later.
- */
+/** A counter read at scrape time from a plain `++` in the handlers: `inc()` there slowed every request (docs/performance.md). */
 function counterOf(registry: Registry, name: string, help: string, read: () => number): Counter {
   return new Counter({ name, help, registers: [registry], collect() { this.reset(); this.inc(read()); } });
 }

@@ -1,20 +1,19 @@
 import type { Server } from 'node:http';
 import type { Sql } from '../db/client.ts';
 import type { Lifecycle } from './lifecycle.ts';
-import { flushLogsSync, type Logger } from './logger.ts';
+import type { Logger } from './logger.ts';
 
 type Options = { server: Server; sql: Sql; lifecycle: Lifecycle; log: Logger; timeoutMs: number; exit: (code: number) => void };
 
 /**
  * First signal: readiness turns 503, the listener closes, in-flight requests finish (or are cut
- * after `timeoutMs`), the pool drains, exit 0. A second signal exits at once.
+ * after `timeoutMs`), the pool drains, exit 0 (pino writes out its buffer on exit). A second signal exits at once.
  */
 export function gracefulShutdown({ server, sql, lifecycle, log, timeoutMs, exit }: Options) {
   let started = false;
   return async (signal: string) => {
     if (started) {
       log.warn({ signal }, 'second signal: exiting now');
-      flushLogsSync(log);
       return exit(1);
     }
     started = true;
@@ -31,7 +30,6 @@ export function gracefulShutdown({ server, sql, lifecycle, log, timeoutMs, exit 
     clearTimeout(force);
     await sql.end({ timeout: 5 });
     log.info('shutdown complete');
-    flushLogsSync(log);
     exit(0);
   };
 }

@@ -1,9 +1,10 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Deps } from '../deps.ts';
+import type { AppEnv } from '../http/env.ts';
 import { docsRouter } from './docs.ts';
 
 /** `/`, `/metrics`, `/openapi.json` (from the same zod schemas that validate), Swagger UI at `/docs` and ReDoc at `/redoc`. */
-export function registerMeta(app: OpenAPIHono, { metrics }: Deps) {
+export function registerMeta(app: OpenAPIHono<AppEnv>, { metrics }: Deps) {
   app.get('/', (c) => c.json({
     message: 'User and Post API',
     endpoints: {

@@ -2,8 +2,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { Deps } from '../deps.ts';
 import { isForeignKeyViolation } from '../db/client.ts';
 import { findPost, insertPost, listPosts, type Post } from '../db/posts.ts';
-import { mountRoute } from '../lib/route.ts';
-import { createRouter } from '../lib/router.ts';
+import { mountRoute } from '../http/route.ts';
+import { createRouter } from '../http/router.ts';
 import { DEFAULT_LIMIT, page } from '../lib/schemas.ts';
 import * as routes from './posts.routes.ts';
 

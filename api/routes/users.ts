@@ -1,8 +1,8 @@
 import { HTTPException } from 'hono/http-exception';
 import type { Deps } from '../deps.ts';
 import { findUser, insertUser, listUsers, type User } from '../db/users.ts';
-import { mountRoute } from '../lib/route.ts';
-import { createRouter } from '../lib/router.ts';
+import { mountRoute } from '../http/route.ts';
+import { createRouter } from '../http/router.ts';
 import { DEFAULT_LIMIT, page } from '../lib/schemas.ts';
 import * as routes from './users.routes.ts';
 
@@ -18,7 +18,7 @@ export function usersRouter({ sql, metrics }: Deps) {
     return c.json(toUser(user), 201);
   });
 
-  // The handler awaits its query itself (see Query in db/client.ts); the old singular path shares it.
+  // The old singular path shares the handler.
   for (const route of [routes.getUser, routes.getUserLegacy]) {
     mountRoute(app, route, async (c) => {
       const [user] = await findUser(sql, c.req.valid('param').id);

@@ -1,7 +1,8 @@
 /**
 ^ * `npm run bench` (after `npm run build`, which it runs): autocannon against the API and the bare reference app on the same PostgreSQL,
  * alternating A/B rounds per route; prints throughput, p50/p99 and peak RSS of each, and the ratios
- * the targets are stated in (API/reference throughput ≥ 0.85, p99 ≤ 1.5×, API peak RSS ≤ 150 MB).
+ * the targets are stated in (API/reference throughput ≥ 0.85, p99 ≤ 1.5×, API peak RSS ≤ 150 MB),
+ * and each app's CPU time per request (from /proc), which other load on the machine disturbs far less.
  * Env: BENCH_SECONDS (per round, default 5), BENCH_ROUNDS (default 5), BENCH_CONNECTIONS (default 20),
  * BENCH_API_NODE_OPTIONS (instead of the image's NODE_OPTIONS, to try V8 settings), BENCH_API_SCRIPT
  * (another build of the API to compare), BENCH_ROUTES (comma-separated labels), BENCH_VERBOSE (every round).
@@ -10,14 +11,14 @@ import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { migrate } from '../../api/db/migrate.ts';
+import { VERSIONS_FILE, parseEnvFile } from '../../bootstrap/pins.ts';
 import { createSql } from '../../api/db/client.ts';
 import { ROOT } from '../../test/support/api.ts';
 import { untilOk } from '../../test/support/http.ts';
 import { freePort, startPostgres } from '../../test/support/postgres.ts';
 
-/** The API runs with the image's NODE_OPTIONS (Dockerfile.api), as it does in production. */
-const IMAGE_NODE_OPTIONS = process.env.BENCH_API_NODE_OPTIONS
-  ?? /NODE_OPTIONS=(\S+)/.exec(readFileSync(new URL('../../Dockerfile.api', import.meta.url), 'utf8'))?.[1] ?? '';
+/** The API runs with the image's V8 flags (API_NODE_OPTIONS in versions.env), as it does in production. */
+const IMAGE_NODE_OPTIONS = process.env.BENCH_API_NODE_OPTIONS ?? parseEnvFile(readFileSync(VERSIONS_FILE, 'utf8')).API_NODE_OPTIONS!;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -27,6 +28,8 @@ const POOL = '10';
 
 type Target = { name: string; url: string; child: ChildProcess };
 const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+/** The process's CPU time (user + system, all threads) in ms, from /proc (clock ticks of 10 ms). */
+const cpuMs = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ').slice(11, 13).reduce((a, t) => a + Number(t) * 10, 0);
 
 async function start(name: string, script: string, env: Record<string, string>): Promise<Target> {
   const port = await freePort();
@@ -64,12 +67,15 @@ const verdicts: boolean[] = [];
 try {
   for (const route of ROUTES.filter((r) => !ONLY || ONLY.includes(r.label))) {
     const samples = { api: [] as autocannon.Result[], reference: [] as autocannon.Result[] };
+    const cpu = { api: 0, reference: 0 };
     await run({ ...route.opts(api.url), duration: 1 }); // warm both JITs
     await run({ ...route.opts(ref.url), duration: 1 });
     for (let i = 0; i < ROUNDS; i++) {
       const order = i % 2 ? [ref, api] : [api, ref]; // alternate who goes first
       for (const t of order) {
+        const cpu0 = cpuMs(t.child.pid!);
         const r = await run(route.opts(t.url));
+        cpu[t.name as 'api' | 'reference'] += cpuMs(t.child.pid!) - cpu0;
         if (r.non2xx || r.errors) throw new Error(`${t.name} ${route.label}: ${r.non2xx} non-2xx, ${r.errors} errors`);
         samples[t.name as 'api' | 'reference'].push(r);
         if (VERBOSE) console.error(`${route.label} round ${i + 1} ${t.name}: ${r.requests.average.toFixed(0)} req/s, p99 ${r.latency.p99} ms`);
@@ -78,14 +84,17 @@ try {
     const stat = (rs: autocannon.Result[]) => ({ rps: median(rs.map((r) => r.requests.average)), p50: median(rs.map((r) => r.latency.p50)), p99: median(rs.map((r) => r.latency.p99)) });
     const a = stat(samples.api); const b = stat(samples.reference);
     const ratio = a.rps / b.rps; const p99x = a.p99 / Math.max(b.p99, 1);
+    // CPU per request: far less disturbed by other load on the machine than throughput is.
+    const usPerReq = (name: 'api' | 'reference') => (cpu[name] * 1000) / samples[name].reduce((n, r) => n + r.requests.total, 0);
+    const cpuA = usPerReq('api'); const cpuB = usPerReq('reference');
     verdicts.push(ratio >= 0.85, p99x <= 1.5);
-    rows.push(`| ${route.label} | ${a.rps.toFixed(0)} | ${b.rps.toFixed(0)} | **${ratio.toFixed(2)}** | ${a.p50} / ${a.p99} | ${b.p50} / ${b.p99} | ${p99x.toFixed(2)} |`);
+    rows.push(`| ${route.label} | ${a.rps.toFixed(0)} | ${b.rps.toFixed(0)} | **${ratio.toFixed(2)}** | ${a.p50} / ${a.p99} | ${b.p50} / ${b.p99} | ${p99x.toFixed(2)} | ${cpuA.toFixed(0)} / ${cpuB.toFixed(0)} (${(cpuB / cpuA).toFixed(2)}) |`);
   }
   const rssApi = peakRssMb(api.child.pid!); const rssRef = peakRssMb(ref.child.pid!);
   verdicts.push(rssApi <= 150);
   console.log(`\n${ROUNDS} alternating rounds × ${SECONDS}s per route and app, ${CONNECTIONS} connections, pool ${POOL}, medians:\n`);
-  console.log('| route | API req/s | reference req/s | ratio (≥ 0.85) | API p50 / p99 ms | reference p50 / p99 ms | p99 ratio (≤ 1.5) |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| route | API req/s | reference req/s | ratio (≥ 0.85) | API p50 / p99 ms | reference p50 / p99 ms | p99 ratio (≤ 1.5) | CPU µs/request API / reference (ratio) |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) console.log(r);
   console.log(`\nPeak RSS under load: API ${rssApi.toFixed(0)} MB (≤ 150), reference ${rssRef.toFixed(0)} MB`);
   console.log(verdicts.every(Boolean) ? 'bench: all targets met' : 'bench: TARGET MISSED');

@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { isUtf8 } from 'node:buffer';
 import { validationError } from './errors.ts';
-import { headerOf } from './raw-header.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i;
@@ -32,14 +31,13 @@ export type JsonBody = { value: unknown } | { response: Response };
  * the limit, 422 (FastAPI shape, loc ["body"]) for bytes that are not UTF-8 JSON.
  */
 export async function readJsonBody(c: Context, limit = BODY_LIMIT_BYTES): Promise<JsonBody> {
-  const media = (headerOf(c, 'content-type') ?? '').split(';')[0]!.trim();
+  const media = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
   if (!JSON_MEDIA.test(media)) {
     return { response: c.json({ detail: 'Unsupported Media Type: send the body as application/json' }, 415) };
   }
-  const length = headerOf(c, 'content-length');
-  // A declared length bounds the read (the HTTP parser enforces it), so take the server's fast
-  // buffered path; only a chunked body of unknown size is streamed through the cap.
-  const bytes = length !== null
+  const length = c.req.header('content-length');
+  // A declared length is enforced by the HTTP parser, so it is read whole; only chunked bodies stream through the cap.
+  const bytes = length !== undefined
     ? (Number(length) > limit ? null : Buffer.from(await c.req.raw.arrayBuffer()))
     : await readCapped(c.req.raw.body, limit);
   if (bytes === null) {

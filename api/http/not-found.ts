@@ -1,3 +1,4 @@
+import type { Context, NotFoundHandler } from 'hono';
 import type { RouterRoute } from 'hono/types';
 
 const pattern = (path: string) =>
@@ -12,4 +13,16 @@ export function allowedMethods(routes: RouterRoute[], path: string): string[] {
     if (r.method === 'GET') methods.add('HEAD');
   }
   return [...methods].sort();
+}
+
+/** No route matched: 405 with Allow when the path exists under another method, else 404. */
+export function notFound(app: { routes: RouterRoute[] }): NotFoundHandler {
+  return (c: Context) => {
+    const allow = allowedMethods(app.routes, c.req.path);
+    if (allow.length) {
+      c.header('Allow', allow.join(', '));
+      return c.json({ detail: 'Method Not Allowed' }, 405);
+    }
+    return c.json({ detail: 'Not Found' }, 404);
+  };
 }

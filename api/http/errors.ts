@@ -2,8 +2,8 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import { isUnavailable } from '../db/client.ts';
-import type { Logger } from './logger.ts';
-import { requestIdOf } from './observe.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { AppEnv } from './env.ts';
 
 /** FastAPI's validation item, so the old service's clients keep parsing our 422s. */
 export type ValidationItem = { loc: (string | number)[]; msg: string; type: string };
@@ -38,12 +38,12 @@ export const RETRY_AFTER_S = '5';
 
 /** onError: HTTPException → its status with `{detail}`; a lost database → 503; anything else → bare 500. */
 export function errorHandler(log: Logger) {
-  return (err: Error, c: Context) => {
+  return (err: Error, c: Context<AppEnv>) => {
     if (err instanceof HTTPException) {
       if (err.res) return err.res;
       return c.json({ detail: err.message }, err.status);
     }
-    const reqId = requestIdOf(c);
+    const reqId = c.get('requestId');
     if (isUnavailable(err)) {
       log.warn({ reqId, code: (err as { code?: string }).code }, 'database unavailable');
       c.header('Retry-After', RETRY_AFTER_S);
