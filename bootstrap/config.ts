@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OPERATOR_COMMANDS } from './ops/commands.ts';
 
 /** Everything the bootstrap can be told, from the environment (documented in --help and the README). */
 const seconds = (def: number) => z.coerce.number().int().min(1).max(86_400).default(def);
@@ -72,8 +73,12 @@ export function helpText(): string {
     'wiki-appliance: starts dockerd, a k3d cluster and the wiki chart, then serves until stopped.',
     '',
     'usage: start-cluster [--dry-run] [--probe] [--help]',
-    '  --dry-run  print the resolved plan (every command, the generated k3d config and values) and exit 0',
-    '  --probe    run the end-to-end health probe once (the image HEALTHCHECK) and exit 0 or 1',
+    '       wiki <command> (in the image: the same program, for operators)',
+    '  --dry-run  print the resolved plan (every command, the bundled files, the generated k3d config and values) and exit 0',
+    '  --probe    run the read-only end-to-end health probe once (the image HEALTHCHECK) and exit 0 or 1',
+    '',
+    'commands:',
+    ...OPERATOR_COMMANDS.map(([c, d]) => `  ${c.padEnd(42)} ${d}`),
     '',
     'environment:',
     ...ENV_DOC.map(([k, v]) => `  ${k.padEnd(24)} ${v}`),

@@ -1,3 +1,4 @@
+import { recordPhase } from './boot-state.ts';
 import { PhaseError } from './errors.ts';
 import type { Ctx, Phase } from './context.ts';
 
@@ -16,7 +17,10 @@ export async function runPipeline(phases: Phase[], ctx: Ctx, stop: AbortSignal):
     const limitS = phase.timeout ? ctx.cfg.timeouts[phase.timeout] : undefined;
     const deadline = limitS ? AbortSignal.timeout(limitS * 1000) : undefined;
     const signal = deadline ? AbortSignal.any([stop, deadline]) : stop;
-    if (phase.name !== 'serve') ctx.log.line(phase.name, limitS ? `starting (deadline ${limitS}s)` : 'starting');
+    if (phase.name !== 'serve') {
+      ctx.log.line(phase.name, limitS ? `starting (deadline ${limitS}s)` : 'starting');
+      recordPhase(ctx, phase.name);
+    }
     try {
       const summary = await phase.run({ ...ctx, signal });
       ctx.log.line(phase.name, `${summary} in ${seconds()}s`);
@@ -29,6 +33,7 @@ export async function runPipeline(phases: Phase[], ctx: Ctx, stop: AbortSignal):
         ? `timed out after ${limitS}s${(err as Error)?.message && !/abort|timeout/i.test((err as Error).message) ? ` (${(err as Error).message})` : ''}`
         : (err as Error).message;
       ctx.log.line(phase.name, `FAILED after ${seconds()}s: ${reason}`);
+      recordPhase(ctx, `failed in ${phase.name}`);
       const hint = err instanceof PhaseError ? err.hint : deadline?.aborted
         ? `raise WIKI_${phase.timeout!.toUpperCase()}_TIMEOUT_S if this machine is slow, or read the diagnostics below`
         : undefined;
