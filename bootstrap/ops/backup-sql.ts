@@ -45,7 +45,7 @@ export function restoreScript(dump: string, { force }: { force: boolean }): stri
   const guard = force
     ? `TRUNCATE ${[...WIKI_TABLES].reverse().map((t) => `public.${t}`).join(', ')} RESTART IDENTITY;`
     : `DO $$ BEGIN IF ${WIKI_TABLES.map((t) => `EXISTS (SELECT 1 FROM public.${t})`).join(' OR ')} THEN
-  RAISE EXCEPTION 'wiki restore: the database already holds % users and % posts; nothing was changed (add --force to replace them)', ${count('users')}, ${count('posts')};
+  RAISE EXCEPTION 'the database already holds % users and % posts; nothing was changed (add --force to replace them)', ${count('users')}, ${count('posts')};
 END IF; END $$;`;
   return `${guard}\n${dump}\nSELECT 'restored', ${WIKI_TABLES.map(count).join(', ')};\n`;
 }
