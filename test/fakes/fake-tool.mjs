@@ -199,9 +199,10 @@ function kubectlExec(rest) {
       PGHOST: u.hostname, PGPORT: u.port, PGPASSWORD: decodeURIComponent(u.password) },
     maxBuffer: 1 << 30,
   });
+  // No process.exit(): it may drop the tail of a large dump still queued for the pipe.
   process.stdout.write(r.stdout ?? '');
   process.stderr.write(r.stderr ?? '');
-  process.exit(r.status ?? 1);
+  process.exitCode = r.status ?? 1;
 }
 
 /** Helm 4 on one release: revisions with statuses in $FAKE_STATE/helm.json, as its Secret storage keeps them. */
