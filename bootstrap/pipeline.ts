@@ -1,5 +1,6 @@
 import { recordPhase } from './boot-state.ts';
 import { PhaseError } from './errors.ts';
+import { deadlineVariable } from './settings.ts';
 import type { Ctx, Phase } from './context.ts';
 
 export type Outcome = { ok: true } | { ok: false; phase: string } | { ok: 'stopped'; phase: string };
@@ -34,8 +35,10 @@ export async function runPipeline(phases: Phase[], ctx: Ctx, stop: AbortSignal):
         : (err as Error).message;
       ctx.log.line(phase.name, `FAILED after ${seconds()}s: ${reason}`);
       recordPhase(ctx, `failed in ${phase.name}`);
+      // Only a deadline someone can set is suggested (preflight's is fixed).
+      const variable = deadline?.aborted ? deadlineVariable(phase.timeout!) : undefined;
       const hint = err instanceof PhaseError ? err.hint : deadline?.aborted
-        ? `raise WIKI_${phase.timeout!.toUpperCase()}_TIMEOUT_S if this machine is slow, or read the diagnostics below`
+        ? (variable ? `raise ${variable} if this machine is slow, or read the diagnostics below` : 'read the diagnostics below')
         : undefined;
       if (hint) ctx.log.line(phase.name, `what to do: ${hint}`);
       if (phase.diagnose) {

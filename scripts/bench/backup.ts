@@ -36,10 +36,10 @@ const wiki = (args: string[], db: string) => {
 const file = join(state, 'wiki.sql');
 const backup = wiki(['backup', '-o', file], 'src');
 const restore = wiki(['restore', '-i', file], 'dst');
-const [{ count }] = await dst.sql<{ count: string }[]>`SELECT count(*) FROM posts`;
+const [row] = await dst.sql<{ count: string }[]>`SELECT count(*) FROM posts`;
 console.log(`${n} users + ${n} posts: dump ${(statSync(file).size / 2 ** 20).toFixed(1)} MiB`);
 console.log(`backup  ${backup.s.toFixed(2)} s  (${backup.stderr})`);
-console.log(`restore ${restore.s.toFixed(2)} s  (${restore.stderr}; ${count} posts in the target)`);
+console.log(`restore ${restore.s.toFixed(2)} s  (${restore.stderr}; ${row?.count} posts in the target)`);
 await src.close();
 await dst.close();
 await pg.destroy();
