@@ -65,6 +65,8 @@ describe('boots', () => {
     assert.equal(statSync(values).mode & 0o777, 0o600, 'values (with the Grafana password) are private');
     assert.equal(parse(readFileSync(values, 'utf8')).fastapi.pullPolicy, 'Never');
     assert.equal(service.writes ?? 0, 0, 'verify wrote nothing to the service');
+    // What `wiki status` reads: the boot reached READY, then stopped.
+    assert.deepEqual(JSON.parse(readFileSync(join(w.state, 'wiki/boot-state.json'), 'utf8')).phase, 'stopped');
   });
 
   it('warm boot: starts the existing cluster, loads no image, upgrades the release in place', async () => {
@@ -167,6 +169,7 @@ describe('preflight refuses a wrongly started container before touching anything
       assert.match(b.output, re);
       assert.match(b.output, hint);
       assert.deepEqual(b.calls, [], 'no tool was run');
+      assert.ok(!existsSync(join(w.state, 'wiki/boot-state.json')), 'nothing written');
     });
   }
 
@@ -291,12 +294,13 @@ describe('node registration', () => {
 });
 
 describe('a boot interrupted inside release recovers on the next start', () => {
-  const interrupted = (c: Boot['calls']) => c.some((x) => x.tool === 'helm' && x.args[0] === 'upgrade');
+  // SIGTERM once helm has recorded its pending revision (as Helm does before it waits).
+  const pending = (state: string) => () => existsSync(join(state, 'helm.json')) && /"status":"pending-/.test(readFileSync(join(state, 'helm.json'), 'utf8'));
 
   it('first install interrupted (pending-install) → uninstall, install, READY; nothing else deleted', async () => {
     const w = world();
     const env = { ...w.env, WIKI_PROBE_URL: svc.url };
-    const killed = await boot({ ...env, FAKE_HANG: '["helm upgrade"]' }, { until: (_o, c) => interrupted(c) });
+    const killed = await boot({ ...env, FAKE_HANG: '["helm upgrade"]' }, { until: pending(w.state) });
     assert.equal(killed.code, 0, killed.output);
     assert.deepEqual(helmHistory(w.state).map((h) => h.status), ['pending-install'], 'what a real interrupted install leaves');
     // Without recovery Helm 4 refuses: the fake replays its errPending.
@@ -316,7 +320,7 @@ describe('a boot interrupted inside release recovers on the next start', () => {
     const w = world();
     const env = { ...w.env, WIKI_PROBE_URL: svc.url };
     assert.equal((await boot(env, { until: ready })).code, 0);
-    const killed = await boot({ ...env, FAKE_HANG: '["helm upgrade"]' }, { until: (_o, c) => c.filter((x) => x.tool === 'helm' && x.args[0] === 'upgrade').length === 2 });
+    const killed = await boot({ ...env, FAKE_HANG: '["helm upgrade"]' }, { until: pending(w.state) });
     assert.equal(killed.code, 0, killed.output);
     assert.deepEqual(helmHistory(w.state).map((h) => h.status), ['deployed', 'pending-upgrade']);
     const b = await boot(env, { until: ready });

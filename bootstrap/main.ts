@@ -88,7 +88,7 @@ export async function main(deps: MainDeps): Promise<number> {
   const outcome = await runPipeline(PHASES, ctx, stop.signal);
   await teardown(ctx);
   if (outcome.ok === true || outcome.ok === 'stopped') {
-    recordPhase(ctx, 'stopped');
+    if (ctx.state.dockerdStarted) recordPhase(ctx, 'stopped');
     log.line('stop', cfg.dryRun ? 'dry run complete' : 'stopped cleanly');
     return 0;
   }

@@ -18,9 +18,11 @@ export async function runPipeline(phases: Phase[], ctx: Ctx, stop: AbortSignal):
     const limitS = phase.timeout ? ctx.cfg.timeouts[phase.timeout] : undefined;
     const deadline = limitS ? AbortSignal.timeout(limitS * 1000) : undefined;
     const signal = deadline ? AbortSignal.any([stop, deadline]) : stop;
+    // Preflight writes nothing (its refusals must leave the volume untouched); later phases record where the boot is.
+    const records = phase.name !== 'preflight';
     if (phase.name !== 'serve') {
       ctx.log.line(phase.name, limitS ? `starting (deadline ${limitS}s)` : 'starting');
-      recordPhase(ctx, phase.name);
+      if (records) recordPhase(ctx, phase.name);
     }
     try {
       const summary = await phase.run({ ...ctx, signal });
@@ -34,7 +36,7 @@ export async function runPipeline(phases: Phase[], ctx: Ctx, stop: AbortSignal):
         ? `timed out after ${limitS}s${(err as Error)?.message && !/abort|timeout/i.test((err as Error).message) ? ` (${(err as Error).message})` : ''}`
         : (err as Error).message;
       ctx.log.line(phase.name, `FAILED after ${seconds()}s: ${reason}`);
-      recordPhase(ctx, `failed in ${phase.name}`);
+      if (records) recordPhase(ctx, `failed in ${phase.name}`);
       // Only a deadline someone can set is suggested (preflight's is fixed).
       const variable = deadline?.aborted ? deadlineVariable(phase.timeout!) : undefined;
       const hint = err instanceof PhaseError ? err.hint : deadline?.aborted

@@ -17,7 +17,7 @@
 // `kubectl exec` runs the command after `--` here, against $FAKE_POSTGRES_URL with the pod's
 // POSTGRES_USER/POSTGRES_DB, so backup and restore go through real pg_dump and psql.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 const tool = basename(process.argv[1]);
@@ -30,7 +30,8 @@ appendFileSync(join(state, 'calls.jsonl'), `${JSON.stringify({ tool, args, env: 
 const matches = (name) => JSON.parse(process.env[name] ?? '[]').some((p) => line.startsWith(p));
 const file = (n) => join(state, n);
 const readJson = (n, d) => (existsSync(file(n)) ? JSON.parse(readFileSync(file(n), 'utf8')) : d);
-const writeJson = (n, v) => writeFileSync(file(n), JSON.stringify(v));
+// Atomic (write, then rename): a fake killed mid-call leaves the old state or the new, never half.
+const writeJson = (n, v) => { writeFileSync(file(`${n}.tmp`), JSON.stringify(v)); renameSync(file(`${n}.tmp`), file(n)); };
 const out = (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 const fail = (msg, code = 1) => { process.stderr.write(`${msg}\n`); process.exit(code); };
 const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
