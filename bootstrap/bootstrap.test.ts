@@ -352,8 +352,13 @@ describe('upgrade in place: image N+1 on the state of image N', () => {
     assert.equal(helmHistory(w.state).at(-1)!.apiImage, N);
 
     const next = fakeHome({ apiRef: N1 });
+    // N+1 also brings a newer k3d (its tools image).
+    writeFileSync(join(next, 'versions.env'), readFileSync(join(next, 'versions.env'), 'utf8').replace(/^K3D_TOOLS_IMAGE=.*$/m, 'K3D_TOOLS_IMAGE=ghcr.io/k3d-io/k3d-tools:5.9.1'));
+    writeFileSync(join(next, 'images/docker/k3d-tools.tar'), 'ghcr.io/k3d-io/k3d-tools:5.9.1');
     const b = await boot({ ...w.env, WIKI_HOME: next, WIKI_PROBE_URL: svc.url }, { until: ready });
     assert.equal(b.code, 0, b.output);
+    assert.match(b.output, /images: upgrade: ghcr\.io\/k3d-io\/k3d-tools:5\.9\.1 loaded; k3d starts it for its next operation, the running cluster is unaffected/);
+    assert.match(b.output, /images: 1 loaded into dockerd, 1 already present/);
     assert.match(b.output, new RegExp(`images: upgrade: API ${N} → ${N1}`));
     assert.equal(parse(readFileSync(join(w.state, 'wiki/values.yaml'), 'utf8')).fastapi.image_name, N1);
     assert.deepEqual(helmHistory(w.state).map((h) => [h.status, h.apiImage]), [['superseded', N], ['deployed', N1]], 'the Deployment rolls onto the new reference');

@@ -31,6 +31,8 @@ export const images: Phase = {
       if (have.exitCode === 0 && !ctx.exec.dryRun) { present++; continue; }
       await ctx.exec.run(['docker', 'load', '--input', bundlePath(ctx.paths.images, img)], { env: ctx.toolEnv, signal: ctx.signal });
       loaded++;
+      // k3d starts its tools container per operation from its own version's image: loading it is the whole upgrade.
+      if (previous && img.ref === ctx.pins.K3D_TOOLS_IMAGE) ctx.log.line('images', `upgrade: ${img.ref} loaded; k3d starts it for its next operation, the running cluster is unaffected`);
     }
     const forK3s = all.filter((i) => i.into === 'k3s').length;
     return `${loaded} loaded into dockerd, ${present} already present; ${forK3s} archives for k3s to import`;
