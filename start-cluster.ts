@@ -1,10 +1,13 @@
-/** The appliance entrypoint (PID 1 is tini): the command line only; everything else is bootstrap/. */
+/** The appliance entrypoint (PID 1 is tini) and the `wiki` operator command: the command line only; everything else is bootstrap/. */
+import { text } from 'node:stream/consumers';
 import { main } from './bootstrap/main.ts';
 
 process.exitCode = await main({
   argv: process.argv.slice(2),
   env: process.env,
   out: (s) => { process.stdout.write(s); },
+  err: (s) => { process.stderr.write(s); },
+  readStdin: () => text(process.stdin),
   onSignal: (handler) => { for (const s of ['SIGTERM', 'SIGINT'] as const) process.on(s, () => handler(s)); },
   exit: (code) => process.exit(code),
 }).catch((err: Error) => {

@@ -4,11 +4,11 @@
  * phase failing or timing out, SIGTERM in every phase, preflight refusals, --dry-run and --help.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { argvOf, boot, fakeHome, fakeService, world, type ServiceMode } from '../test/support/appliance.ts';
+import { argvOf, boot, fakeHome, fakeService, world, type Boot, type ServiceMode } from '../test/support/appliance.ts';
 import { readPins } from './pins.ts';
 
 const LINE = /^\[\+\d+\.\d+s\] [a-z]+: .+$/;
@@ -39,7 +39,7 @@ describe('boots', () => {
       at = i;
     }
     assert.equal(calls.filter((c) => c.startsWith('docker load')).length, 2, 'k3s and k3d-tools loaded into the inner engine');
-    const helm = b.calls.find((c) => c.tool === 'helm')!;
+    const helm = b.calls.find((c) => c.tool === 'helm' && c.args[0] === 'upgrade')!;
     assert.deepEqual(helm.args.slice(0, 4), ['upgrade', '--install', 'wiki', join(w.home, 'chart')]);
     for (const flag of ['--wait', '--create-namespace', '--values', '--timeout']) assert.ok(helm.args.includes(flag), flag);
     assert.equal(helm.env.KUBECONFIG, join(w.state, 'wiki/kubeconfig'));
@@ -64,7 +64,9 @@ describe('boots', () => {
     const values = join(w.state, 'wiki/values.yaml');
     assert.equal(statSync(values).mode & 0o777, 0o600, 'values (with the Grafana password) are private');
     assert.equal(parse(readFileSync(values, 'utf8')).fastapi.pullPolicy, 'Never');
-    assert.ok(service.users >= 1, 'the probe wrote a user');
+    assert.equal(service.writes ?? 0, 0, 'verify wrote nothing to the service');
+    // What `wiki status` reads: the boot reached READY, then stopped.
+    assert.deepEqual(JSON.parse(readFileSync(join(w.state, 'wiki/boot-state.json'), 'utf8')).phase, 'stopped');
   });
 
   it('warm boot: starts the existing cluster, loads no image, upgrades the release in place', async () => {
@@ -110,7 +112,7 @@ describe('failures name the phase, the reason and what to do, with diagnostics, 
       const w = world();
       const b = await boot({ ...w.env, WIKI_PROBE_URL: svc.url, WIKI_VERIFY_TIMEOUT_S: '3' });
       assert.equal(b.code, 1, b.output);
-      assert.match(b.output, /verify: FAILED after 3\.\ds: timed out after 3s waiting for the end-to-end probe; last failure: POST \/users: status 503/);
+      assert.match(b.output, /verify: FAILED after 3\.\ds: timed out after 3s waiting for the end-to-end probe; last failure: GET \/healthz\/ready: status 503/);
       assert.match(b.output, /---- diagnostics \(verify\) ----/);
     } finally {
       service.mode = 'ok';
@@ -167,6 +169,7 @@ describe('preflight refuses a wrongly started container before touching anything
       assert.match(b.output, re);
       assert.match(b.output, hint);
       assert.deepEqual(b.calls, [], 'no tool was run');
+      assert.ok(!existsSync(join(w.state, 'wiki/boot-state.json')), 'nothing written');
     });
   }
 
@@ -238,5 +241,144 @@ describe('command line', () => {
     } finally {
       service.password = 'admin';
     }
+  });
+});
+
+/** Calls that would delete data or the cluster: none may happen on a recovery or an upgrade. */
+const DESTRUCTIVE = /^(k3d cluster delete|k3d node delete|docker (rm|volume rm|system prune)|kubectl .*\bdelete\b)/;
+const callsOfLastBoot = (b: Boot) => { const all = argvOf(b.calls); return all.slice(all.map((c) => c.startsWith('dockerd ')).lastIndexOf(true)); };
+const helmHistory = (state: string) => JSON.parse(readFileSync(join(state, 'helm.json'), 'utf8')) as { revision: number; status: string; apiImage?: string }[];
+
+describe('READY without touching the users\' data', () => {
+  it('verify only reads (no POST reaches the service) and the first user created afterwards gets id 1', async () => {
+    const fresh: ServiceMode = { mode: 'ok', password: 'admin', users: 0 };
+    const own = await fakeService(fresh);
+    try {
+      const w = world();
+      const b = await boot({ ...w.env, WIKI_PROBE_URL: own.url }, { until: ready });
+      assert.equal(b.code, 0, b.output);
+      assert.match(b.output, /verify: 5 checks through .*: GET \/healthz\/ready, GET \/metrics, GET \/grafana\/api\/health, dashboard creation-dashboard-678, GET \/users\?limit=1/);
+      assert.equal(fresh.writes ?? 0, 0, 'no write during verify');
+      const created = await fetch(`${own.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Alice"}' });
+      assert.equal(created.status, 201);
+      assert.equal(((await created.json()) as { id: number }).id, 1);
+    } finally {
+      own.server.close();
+    }
+  });
+});
+
+describe('node registration', () => {
+  it('waits until the node is listed, then for Ready, inside the phase deadline; k3d\'s own timeout sits below it', async () => {
+    const w = world();
+    const b = await boot({ ...w.env, WIKI_PROBE_URL: svc.url, FAKE_NODE_REGISTER_AFTER: '2', WIKI_CLUSTER_TIMEOUT_S: '300' }, { until: ready });
+    assert.equal(b.code, 0, b.output);
+    const calls = argvOf(b.calls).filter((c) => c.startsWith('kubectl'));
+    const firstWait = calls.findIndex((c) => c.includes(' wait --for=condition=Ready node --all'));
+    assert.ok(calls.slice(0, firstWait).filter((c) => c.includes(' get nodes --output name')).length >= 3, calls.join('\n'));
+    assert.equal(calls.filter((c) => c.includes(' wait ')).length, 1, 'Ready is waited for once, after registration');
+    assert.match(b.output, /cluster: created; node Ready \(registered after \d+\.\ds\)/);
+    const k3d = parse(readFileSync(join(w.state, 'wiki/k3d-config.yaml'), 'utf8'));
+    assert.equal(k3d.options.k3d.timeout, '240s', 'k3d gives up before the 300 s phase does');
+  });
+
+  it('a node that never registers fails the phase with its diagnostics, not kubectl\'s "no matching resources"', async () => {
+    const w = world();
+    const b = await boot({ ...w.env, WIKI_PROBE_URL: svc.url, FAKE_NODE_REGISTER_AFTER: '1000', WIKI_CLUSTER_TIMEOUT_S: '3' });
+    assert.equal(b.code, 1, b.output);
+    assert.match(b.output, /cluster: FAILED after \d\.\ds: the node k3d-wiki-server-0 did not register within the 3s deadline/);
+    assert.match(b.output, /cluster: what to do: read the node's last log lines below/);
+    assert.match(b.output, /---- diagnostics \(cluster\) ----/);
+    assert.ok(!argvOf(b.calls).some((c) => c.includes(' wait --for=condition=Ready')), 'no kubectl wait on a node that is not there');
+  });
+});
+
+describe('a boot interrupted inside release recovers on the next start', () => {
+  // SIGTERM once helm has recorded its pending revision (as Helm does before it waits).
+  const pending = (state: string) => () => existsSync(join(state, 'helm.json')) && /"status":"pending-/.test(readFileSync(join(state, 'helm.json'), 'utf8'));
+
+  it('first install interrupted (pending-install) → uninstall, install, READY; nothing else deleted', async () => {
+    const w = world();
+    const env = { ...w.env, WIKI_PROBE_URL: svc.url };
+    const killed = await boot({ ...env, FAKE_HANG: '["helm upgrade"]' }, { until: pending(w.state) });
+    assert.equal(killed.code, 0, killed.output);
+    assert.deepEqual(helmHistory(w.state).map((h) => h.status), ['pending-install'], 'what a real interrupted install leaves');
+    // Without recovery Helm 4 refuses: the fake replays its errPending.
+    const b = await boot(env, { until: ready });
+    assert.equal(b.code, 0, b.output);
+    assert.match(b.output, /release: found revision 1 pending-install \(an interrupted first install\): uninstalling it \(PVCs and kept Secrets stay\), then installing/);
+    const last = callsOfLastBoot(b);
+    assert.ok(last.some((c) => c.startsWith('helm history wiki --max 20 --output json')));
+    assert.ok(last.some((c) => c.startsWith('helm uninstall wiki --wait')));
+    assert.ok(last.findIndex((c) => c.startsWith('helm uninstall')) < last.findIndex((c) => c.startsWith('helm upgrade --install')));
+    assert.deepEqual(last.filter((c) => DESTRUCTIVE.test(c)), []);
+    assert.deepEqual(helmHistory(w.state).map((h) => h.status), ['deployed']);
+    assert.match(b.output, /READY in/);
+  });
+
+  it('upgrade interrupted (pending-upgrade) → rollback to the deployed revision, then upgrade, READY', async () => {
+    const w = world();
+    const env = { ...w.env, WIKI_PROBE_URL: svc.url };
+    assert.equal((await boot(env, { until: ready })).code, 0);
+    const killed = await boot({ ...env, FAKE_HANG: '["helm upgrade"]' }, { until: pending(w.state) });
+    assert.equal(killed.code, 0, killed.output);
+    assert.deepEqual(helmHistory(w.state).map((h) => h.status), ['deployed', 'pending-upgrade']);
+    const b = await boot(env, { until: ready });
+    assert.equal(b.code, 0, b.output);
+    assert.match(b.output, /release: found revision 2 pending-upgrade \(an interrupted upgrade\): rolling back to revision 1, then upgrading/);
+    assert.ok(callsOfLastBoot(b).some((c) => c.startsWith('helm rollback wiki 1 --wait')));
+    assert.deepEqual(callsOfLastBoot(b).filter((c) => DESTRUCTIVE.test(c)), []);
+    assert.match(b.output, /release: release wiki deployed \(revision 4\)/);
+  });
+
+  it('a deployed release is upgraded as it is: no history action', async () => {
+    const w = world();
+    const env = { ...w.env, WIKI_PROBE_URL: svc.url };
+    await boot(env, { until: ready });
+    const b = await boot(env, { until: ready });
+    assert.doesNotMatch(b.output, /release: found/);
+    assert.ok(!callsOfLastBoot(b).some((c) => /^helm (uninstall|rollback)/.test(c)));
+  });
+});
+
+describe('upgrade in place: image N+1 on the state of image N', () => {
+  const N = 'wiki-appliance/api:0.1.0-aaaaaaaaaaaa';
+  const N1 = 'wiki-appliance/api:0.1.0-bbbbbbbbbbbb';
+
+  it('the new API reference reaches helm, the new archive is in place, the cluster and data are kept', async () => {
+    const w = world({}, fakeHome({ apiRef: N }));
+    const first = await boot({ ...w.env, WIKI_PROBE_URL: svc.url }, { until: ready });
+    assert.equal(first.code, 0, first.output);
+    assert.equal(helmHistory(w.state).at(-1)!.apiImage, N);
+
+    const next = fakeHome({ apiRef: N1 });
+    // N+1 also brings a newer k3d (its tools image).
+    writeFileSync(join(next, 'versions.env'), readFileSync(join(next, 'versions.env'), 'utf8').replace(/^K3D_TOOLS_IMAGE=.*$/m, 'K3D_TOOLS_IMAGE=ghcr.io/k3d-io/k3d-tools:5.9.1'));
+    writeFileSync(join(next, 'images/docker/k3d-tools.tar'), 'ghcr.io/k3d-io/k3d-tools:5.9.1');
+    const b = await boot({ ...w.env, WIKI_HOME: next, WIKI_PROBE_URL: svc.url }, { until: ready });
+    assert.equal(b.code, 0, b.output);
+    assert.match(b.output, /images: upgrade: ghcr\.io\/k3d-io\/k3d-tools:5\.9\.1 loaded; k3d starts it for its next operation, the running cluster is unaffected/);
+    assert.match(b.output, /images: 1 loaded into dockerd, 1 already present/);
+    assert.match(b.output, new RegExp(`images: upgrade: API ${N} → ${N1}`));
+    assert.equal(parse(readFileSync(join(w.state, 'wiki/values.yaml'), 'utf8')).fastapi.image_name, N1);
+    assert.deepEqual(helmHistory(w.state).map((h) => [h.status, h.apiImage]), [['superseded', N], ['deployed', N1]], 'the Deployment rolls onto the new reference');
+    assert.equal(readFileSync(join(next, 'images/k3s/wiki-api.tar'), 'utf8'), N1, 'the mounted archive is the new build');
+    const last = callsOfLastBoot(b);
+    assert.ok(!last.some((c) => c.startsWith('k3d cluster create')), 'the existing cluster (and its volumes) is kept');
+    assert.deepEqual(last.filter((c) => DESTRUCTIVE.test(c) || /^helm (uninstall|rollback)/.test(c)), []);
+  });
+
+  it('a newer k3s than the existing node: stops with one clear line and the backup/restore way, changes nothing', async () => {
+    const w = world();
+    assert.equal((await boot({ ...w.env, WIKI_PROBE_URL: svc.url }, { until: ready })).code, 0);
+    const next = fakeHome();
+    const versions = readFileSync(join(next, 'versions.env'), 'utf8').replace(/^K3S_VERSION=.*$/m, 'K3S_VERSION=v1.35.6+k3s1').replace(/^K3S_IMAGE=.*$/m, 'K3S_IMAGE=docker.io/rancher/k3s:v1.35.6-k3s1');
+    writeFileSync(join(next, 'versions.env'), versions);
+    const b = await boot({ ...w.env, WIKI_HOME: next, WIKI_PROBE_URL: svc.url });
+    assert.equal(b.code, 1, b.output);
+    assert.match(b.output, new RegExp(`cluster: FAILED after \\d+\\.\\ds: the cluster on this volume runs ${pins.K3S_IMAGE.replace(/[.+]/g, '\\$&')}, this image bundles docker\\.io/rancher/k3s:v1\\.35\\.6-k3s1`));
+    assert.match(b.output, /cluster: what to do: start the previous image on this volume and take a backup \(docker exec wiki wiki backup > wiki\.sql\)/);
+    const last = callsOfLastBoot(b);
+    assert.deepEqual(last.filter((c) => DESTRUCTIVE.test(c) || /^(k3d cluster (create|start)|helm )/.test(c)), []);
   });
 });

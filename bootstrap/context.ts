@@ -7,14 +7,18 @@ import type { Pins } from './pins.ts';
 export type Ctx = {
   cfg: BootConfig;
   pins: Pins;
+  /** The image architecture this machine runs, as named by the one mapping (arch.ts). */
+  arch: string;
+  /** The API reference this build deploys (the build's identity in its tag). */
+  apiRef: string;
   log: Log;
   exec: Exec;
   /** Aborted on SIGTERM/SIGINT or when the phase's deadline passes. */
   signal: AbortSignal;
   /** Environment for docker, k3d, kubectl and helm. */
   toolEnv: Record<string, string>;
-  paths: { kubeconfig: string; k3dConfig: string; values: string; dockerdLog: string; dockerdPid: string; images: string; chart: string };
-  state: { dockerdStarted: boolean; dockerdPid?: number; cgroup: 1 | 2 };
+  paths: { kubeconfig: string; k3dConfig: string; values: string; dockerdLog: string; dockerdPid: string; images: string; chart: string; bootState: string };
+  state: { dockerdStarted: boolean; dockerdPid?: number; cgroup: 1 | 2; previousApiRef?: string };
   fetch: typeof fetch;
 };
 

@@ -1,7 +1,6 @@
+import { kubectl as kube, NAMESPACE } from './kube.ts';
 import type { Ctx } from './context.ts';
 
-export const NAMESPACE = 'wiki';
-export const RELEASE = 'wiki';
 export const nodeContainer = (ctx: Ctx) => `k3d-${ctx.cfg.clusterName}-server-0`;
 
 /** Whether the k3s node container runs; undefined when Docker could not be asked. */
@@ -12,7 +11,7 @@ export async function nodeRunning(ctx: Ctx, opts: { signal: AbortSignal; timeout
 
 /** What is not ready in the release: pods, recent events, and the last log lines of each unready pod. */
 export async function clusterDiagnostics(ctx: Ctx): Promise<string> {
-  const kubectl = (args: string[]) => ctx.exec.run(['kubectl', '--kubeconfig', ctx.paths.kubeconfig, ...args], { check: false, env: ctx.toolEnv, signal: ctx.signal, timeoutMs: 20_000 });
+  const kubectl = (args: string[]) => kube(ctx, args, { check: false, timeoutMs: 20_000 });
   const out: string[] = [];
   const pods = await kubectl(['get', 'pods', '-A', '-o', 'wide']);
   out.push('pods:', pods.stdout || pods.stderr);

@@ -4,7 +4,7 @@ import { openSync, closeSync } from 'node:fs';
 import type { Log } from './log.ts';
 
 export type RunResult = { exitCode: number; stdout: string; stderr: string };
-export type RunOptions = { timeoutMs?: number; signal?: AbortSignal; input?: string; env?: Record<string, string>; check?: boolean; quiet?: boolean };
+export type RunOptions = { timeoutMs?: number; signal?: AbortSignal; input?: string; env?: Record<string, string>; check?: boolean; quiet?: boolean; maxBuffer?: number };
 
 /** The only module that starts processes: argv arrays, never a shell. */
 export type Exec = {
@@ -34,7 +34,7 @@ export function createExec({ log, dryRun = false, env = {} }: { log: Log; dryRun
       }
       const r = await execa(argv[0]!, argv.slice(1), {
         reject: false, timeout: opts.timeoutMs, cancelSignal: opts.signal, forceKillAfterDelay: 5000,
-        input: opts.input, env: { ...env, ...opts.env }, stripFinalNewline: true,
+        input: opts.input, env: { ...env, ...opts.env }, stripFinalNewline: true, ...(opts.maxBuffer ? { maxBuffer: opts.maxBuffer } : {}),
       });
       if (r.isCanceled) throw opts.signal?.reason ?? new Error(`\`${formatArgv(argv)}\` was cancelled`);
       if (r.timedOut) throw new Error(`\`${formatArgv(argv)}\` timed out after ${Math.round((opts.timeoutMs ?? 0) / 1000)}s`);

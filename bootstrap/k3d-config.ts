@@ -5,6 +5,9 @@ export const NODE_IMAGES_DIR = '/var/lib/rancher/k3s/agent/images';
 /** Fixed, so the node keeps its IP across restarts (a changed node IP crash-loops recent k3s). */
 export const CLUSTER_SUBNET = '172.28.0.0/16';
 
+/** k3d's own wait sits below the cluster phase's deadline, so the phase's diagnostics are what the user reads. */
+export const k3dTimeoutS = (cfg: BootConfig) => Math.max(1, Math.floor(cfg.timeouts.cluster * 0.8));
+
 /**
  * The k3d Simple config (k3d.io/v1alpha5): one server, no load balancer, node port 80 published on
  * 8080, the API server on 127.0.0.1 only, bundled images mounted for import, and a registry setup
@@ -30,7 +33,7 @@ export function k3dConfig(cfg: BootConfig, pins: Pins, { cgroup, imagesDir }: { 
       config: 'mirrors:\n  "*":\n    endpoint:\n      - "http://127.0.0.1:1"\n',
     },
     options: {
-      k3d: { wait: true, timeout: `${cfg.timeouts.cluster}s`, disableLoadbalancer: true, disableRollback: true },
+      k3d: { wait: true, timeout: `${k3dTimeoutS(cfg)}s`, disableLoadbalancer: true, disableRollback: true },
       k3s: {
         extraArgs: [
           { arg: '--disable=metrics-server', nodeFilters: server },

@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { recordPhase } from './boot-state.ts';
+import { imageArch, UnsupportedArchError } from './arch.ts';
 import { helpText, parseBootConfig, UsageError } from './config.ts';
-import { createExec } from './exec.ts';
 import { createLog } from './log.ts';
-import { readPins, repoFile, VERSIONS_FILE } from './pins.ts';
+import { isOperatorCommand, OperatorUsageError, runOperator } from './ops/commands.ts';
 import { runPipeline } from './pipeline.ts';
 import { probe } from './probe.ts';
+import { createContext } from './setup.ts';
 import { teardown } from './teardown.ts';
 import { cluster } from './phases/cluster.ts';
 import { dockerd } from './phases/dockerd.ts';
@@ -14,7 +14,6 @@ import { preflight } from './phases/preflight.ts';
 import { release } from './phases/release.ts';
 import { serve } from './phases/serve.ts';
 import { verify } from './phases/verify.ts';
-import type { Ctx } from './context.ts';
 
 export const PHASES = [preflight, dockerd, images, cluster, release, verify, serve];
 
@@ -27,48 +26,51 @@ export type MainDeps = {
   /** Exits at once (second signal). */
   exit: (code: number) => void;
   fetch?: typeof fetch;
+  /** Node's `process.arch` (injected so tests can plan for the other architecture). */
+  arch?: string;
+  /** Standard error (operator commands' counts and messages), standard input (restore). */
+  err?: (s: string) => void;
+  readStdin?: () => Promise<string>;
 };
 
-/** The appliance: config in, phases out. Returns the exit code. */
+/** The appliance: config in, phases out (or one operator command). Returns the exit code. */
 export async function main(deps: MainDeps): Promise<number> {
   const flags = new Set(deps.argv);
   if (flags.has('--help') || flags.has('-h')) { deps.out(`${helpText()}\n`); return 0; }
-  const unknown = deps.argv.filter((a) => !['--dry-run', '--probe'].includes(a));
+  const command = isOperatorCommand(deps.argv[0]) ? deps.argv[0]! : undefined;
+  const unknown = command ? [] : deps.argv.filter((a) => !['--dry-run', '--probe'].includes(a));
   if (unknown.length) { deps.out(`unknown argument ${unknown[0]}\n\n${helpText()}\n`); return 2; }
 
-  let cfg;
+  let cfg, arch;
   try {
     cfg = parseBootConfig(deps.env, { dryRun: flags.has('--dry-run') });
+    arch = imageArch(deps.arch ?? process.arch);
   } catch (err) {
-    if (err instanceof UsageError) { deps.out(`start-cluster: ${err.message}\n`); return 2; }
+    if (err instanceof UsageError || err instanceof UnsupportedArchError) { deps.out(`start-cluster: ${err.message}\n`); return 2; }
     throw err;
   }
   const log = createLog(deps.out);
   const fetchImpl = deps.fetch ?? fetch;
 
   if (flags.has('--probe')) {
-    const r = await probe(cfg.probeUrl, { write: false, grafanaUser: 'admin', grafanaPassword: cfg.grafanaPassword, fetch: fetchImpl });
+    const r = await probe(cfg.probeUrl, { grafanaUser: 'admin', grafanaPassword: cfg.grafanaPassword, fetch: fetchImpl });
     deps.out(r.ok ? `healthy: ${r.checks.join(', ')}\n` : `unhealthy: ${r.failed}\n`);
     return r.ok ? 0 : 1;
   }
 
-  // In the image everything lives under WIKI_HOME; from a checkout (dry runs) the repository's files are used.
-  const home = (rel: string, fallback: string) => (existsSync(join(cfg.home, rel)) ? join(cfg.home, rel) : fallback);
-  const pins = readPins(home('versions.env', VERSIONS_FILE));
-  const dockerHost = `unix://${cfg.dockerSocket}`;
-  const paths = {
-    kubeconfig: join(cfg.stateDir, 'kubeconfig'),
-    k3dConfig: join(cfg.stateDir, 'k3d-config.yaml'),
-    values: join(cfg.stateDir, 'values.yaml'),
-    dockerdLog: join(cfg.root, 'var/log/dockerd.log'),
-    dockerdPid: join(cfg.root, 'var/run/docker.pid'),
-    images: join(cfg.home, 'images'),
-    chart: home('chart', repoFile('chart')),
-  };
-  const toolEnv = { DOCKER_HOST: dockerHost, KUBECONFIG: paths.kubeconfig };
-  const exec = createExec({ log, dryRun: cfg.dryRun, env: toolEnv });
-
   const stop = new AbortController();
+  const ctx = createContext(cfg, { log, arch, signal: stop.signal, fetch: fetchImpl });
+
+  if (command) {
+    const err = deps.err ?? deps.out;
+    try {
+      return await runOperator(command, deps.argv.slice(1), ctx, { out: deps.out, err, readStdin: deps.readStdin ?? (async () => '') });
+    } catch (e) {
+      err(`wiki ${command}: ${(e as Error).message}\n`);
+      return e instanceof OperatorUsageError ? 2 : 1;
+    }
+  }
+
   deps.onSignal((signal) => {
     if (stop.signal.aborted) {
       log.line('stop', `second ${signal}: exiting now`);
@@ -79,13 +81,14 @@ export async function main(deps: MainDeps): Promise<number> {
     stop.abort(new Error(`${signal} received`));
   });
 
+  const { pins } = ctx;
   log.line('start', cfg.dryRun
-    ? `dry run: the plan for k3s ${pins.K3S_VERSION}, k3d ${pins.K3D_VERSION}, helm ${pins.HELM_VERSION} (nothing is executed)`
-    : `wiki-appliance: k3s ${pins.K3S_VERSION}, k3d ${pins.K3D_VERSION}, helm ${pins.HELM_VERSION}; phases ${PHASES.map((p) => p.name).join(' → ')}`);
-  const ctx: Ctx = { cfg, pins, log, exec, signal: stop.signal, toolEnv, paths, state: { dockerdStarted: false, cgroup: 1 }, fetch: fetchImpl };
+    ? `dry run: the plan for linux/${arch}, k3s ${pins.K3S_VERSION}, k3d ${pins.K3D_VERSION}, helm ${pins.HELM_VERSION} (nothing is executed)`
+    : `wiki-appliance: k3s ${pins.K3S_VERSION}, k3d ${pins.K3D_VERSION}, helm ${pins.HELM_VERSION}, linux/${arch}; phases ${PHASES.map((p) => p.name).join(' → ')}`);
   const outcome = await runPipeline(PHASES, ctx, stop.signal);
   await teardown(ctx);
   if (outcome.ok === true || outcome.ok === 'stopped') {
+    if (ctx.state.dockerdStarted) recordPhase(ctx, 'stopped');
     log.line('stop', cfg.dryRun ? 'dry run complete' : 'stopped cleanly');
     return 0;
   }

@@ -1,4 +1,6 @@
+import { recordPhase } from './boot-state.ts';
 import { PhaseError } from './errors.ts';
+import { deadlineVariable } from './settings.ts';
 import type { Ctx, Phase } from './context.ts';
 
 export type Outcome = { ok: true } | { ok: false; phase: string } | { ok: 'stopped'; phase: string };
@@ -16,7 +18,12 @@ export async function runPipeline(phases: Phase[], ctx: Ctx, stop: AbortSignal):
     const limitS = phase.timeout ? ctx.cfg.timeouts[phase.timeout] : undefined;
     const deadline = limitS ? AbortSignal.timeout(limitS * 1000) : undefined;
     const signal = deadline ? AbortSignal.any([stop, deadline]) : stop;
-    if (phase.name !== 'serve') ctx.log.line(phase.name, limitS ? `starting (deadline ${limitS}s)` : 'starting');
+    // Preflight writes nothing (its refusals must leave the volume untouched); later phases record where the boot is.
+    const records = phase.name !== 'preflight';
+    if (phase.name !== 'serve') {
+      ctx.log.line(phase.name, limitS ? `starting (deadline ${limitS}s)` : 'starting');
+      if (records) recordPhase(ctx, phase.name);
+    }
     try {
       const summary = await phase.run({ ...ctx, signal });
       ctx.log.line(phase.name, `${summary} in ${seconds()}s`);
@@ -29,8 +36,11 @@ export async function runPipeline(phases: Phase[], ctx: Ctx, stop: AbortSignal):
         ? `timed out after ${limitS}s${(err as Error)?.message && !/abort|timeout/i.test((err as Error).message) ? ` (${(err as Error).message})` : ''}`
         : (err as Error).message;
       ctx.log.line(phase.name, `FAILED after ${seconds()}s: ${reason}`);
+      if (records) recordPhase(ctx, `failed in ${phase.name}`);
+      // Only a deadline someone can set is suggested (preflight's is fixed).
+      const variable = deadline?.aborted ? deadlineVariable(phase.timeout!) : undefined;
       const hint = err instanceof PhaseError ? err.hint : deadline?.aborted
-        ? `raise WIKI_${phase.timeout!.toUpperCase()}_TIMEOUT_S if this machine is slow, or read the diagnostics below`
+        ? (variable ? `raise ${variable} if this machine is slow, or read the diagnostics below` : 'read the diagnostics below')
         : undefined;
       if (hint) ctx.log.line(phase.name, `what to do: ${hint}`);
       if (phase.diagnose) {

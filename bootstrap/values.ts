@@ -10,13 +10,14 @@ export function imageParts(ref: string) {
 
 /**
  * The appliance's values for the chart: every image exactly as bundled (so nothing is pulled), the
- * API image preloaded (pullPolicy Never), Traefik ingress, and the Grafana password from the
- * environment. Written to a 0600 file, never passed on a command line.
+ * API image preloaded (pullPolicy Never) under the build's own tag (a rebuilt image rolls the
+ * Deployment), Traefik ingress, and the Grafana password from the environment. Written to a 0600
+ * file, never passed on a command line.
  */
-export function applianceValues(cfg: BootConfig, pins: Pins) {
+export function applianceValues(cfg: BootConfig, pins: Pins, apiRef: string) {
   const bundled = (ref: string) => ({ ...imageParts(ref), pullPolicy: 'IfNotPresent' });
   return {
-    fastapi: { image_name: pins.API_IMAGE, pullPolicy: 'Never', replicas: 2 },
+    fastapi: { image_name: apiRef, pullPolicy: 'Never', replicas: 2 },
     postgresql: { image: bundled(pins.POSTGRES_IMAGE) },
     prometheus: { image: bundled(pins.PROMETHEUS_IMAGE) },
     grafana: { image: bundled(pins.GRAFANA_IMAGE), adminUser: 'admin', adminPassword: cfg.grafanaPassword, rootUrl: `http://localhost:${cfg.hostPort}/grafana/` },

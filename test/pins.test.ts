@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { parse } from 'yaml';
+import { readArchitectures } from '../bootstrap/arch.ts';
 import { bundledImages } from '../bootstrap/bundle.ts';
 import { imageParts } from '../bootstrap/values.ts';
 import { parseEnvFile, readPins } from '../bootstrap/pins.ts';
@@ -39,9 +40,11 @@ it('chart defaults are the pinned images; no image anywhere is :latest', () => {
   assert.equal(pins.K3D_TOOLS_IMAGE.split(':')[1], pins.K3D_VERSION.slice(1), 'k3d-tools matches k3d');
 });
 
-it('Dockerfile.cluster writes exactly the bundle the bootstrap expects', () => {
+it('Dockerfile.cluster writes exactly the bundle the bootstrap expects, for every architecture', () => {
   const df = file('Dockerfile.cluster');
-  for (const img of bundledImages(pins)) assert.ok(df.includes(img.file), `${img.file} produced by Dockerfile.cluster`);
+  for (const arch of Object.keys(readArchitectures())) {
+    for (const img of bundledImages(pins, arch)) assert.ok(df.includes(img.file.replace(arch, '${arch}')), `${img.file} produced by Dockerfile.cluster`);
+  }
 });
 
 it('Dockerfile.cluster repeats Dockerfile.api verbatim, and packs the API archive with its runtime settings', () => {

@@ -1,27 +1,36 @@
 import { stringify } from 'yaml';
-import { clusterDiagnostics, NAMESPACE, RELEASE } from '../diagnostics.ts';
+import { clusterDiagnostics } from '../diagnostics.ts';
 import { writeGenerated } from '../files.ts';
+import { helm, NAMESPACE, RELEASE } from '../kube.ts';
+import { recoveryFor, releaseHistory } from '../release-recovery.ts';
 import { applianceValues } from '../values.ts';
 import type { Phase } from '../context.ts';
 
-/** `helm upgrade --install --wait`: the same command on every boot, idempotent. */
+/** `helm upgrade --install --wait`: the same command on every boot, after recovering an interrupted one. */
 export const release: Phase = {
   name: 'release',
   timeout: 'release',
   async run(ctx) {
-    const values = applianceValues(ctx.cfg, ctx.pins);
+    const values = applianceValues(ctx.cfg, ctx.pins, ctx.apiRef);
     const masked = { ...values, grafana: { ...values.grafana, adminPassword: '<GRAFANA_ADMIN_PASSWORD>' } };
     writeGenerated(ctx, ctx.paths.values, stringify(values), { shown: stringify(masked) });
-    const r = await ctx.exec.run([
-      'helm', 'upgrade', '--install', RELEASE, ctx.paths.chart,
-      '--namespace', NAMESPACE, '--create-namespace',
-      '--values', ctx.paths.values,
-      '--wait', '--timeout', `${ctx.cfg.timeouts.release}s`,
-      '--history-max', '5',
-      '--kubeconfig', ctx.paths.kubeconfig,
-    ], { env: ctx.toolEnv, signal: ctx.signal });
+    const timeout = ['--timeout', `${ctx.cfg.timeouts.release}s`];
+
+    const recovery = recoveryFor(await releaseHistory(ctx));
+    if (recovery.action === 'uninstall') {
+      ctx.log.line('release', `found ${recovery.found} (an interrupted first install): uninstalling it (PVCs and kept Secrets stay), then installing`);
+      await helm(ctx, ['uninstall', RELEASE, '--wait', ...timeout]);
+    } else if (recovery.action === 'rollback') {
+      ctx.log.line('release', `found ${recovery.found} (an interrupted upgrade): rolling back to revision ${recovery.to}, then upgrading`);
+      await helm(ctx, ['rollback', RELEASE, String(recovery.to), '--wait', ...timeout]);
+    }
+
+    const r = await helm(ctx, [
+      'upgrade', '--install', RELEASE, ctx.paths.chart, '--create-namespace',
+      '--values', ctx.paths.values, '--wait', ...timeout, '--history-max', '5',
+    ]);
     const revision = /^REVISION: (\d+)/m.exec(r.stdout)?.[1];
-    return `release ${RELEASE} deployed${revision ? ` (revision ${revision})` : ''}`;
+    return `release ${RELEASE} deployed${revision ? ` (revision ${revision})` : ''} in namespace ${NAMESPACE}, API ${ctx.apiRef}`;
   },
   diagnose: clusterDiagnostics,
 };

@@ -1,3 +1,4 @@
+import { recordPhase } from '../boot-state.ts';
 import { nodeContainer, nodeRunning } from '../diagnostics.ts';
 import { PhaseError } from '../errors.ts';
 import { sleep } from '../wait.ts';
@@ -24,6 +25,7 @@ export const serve: Phase = {
   name: 'serve',
   async run(ctx) {
     ctx.log.raw(readyBanner(ctx));
+    recordPhase(ctx, 'READY');
     if (ctx.exec.dryRun) return 'dry run: would serve until SIGTERM';
     for (;;) {
       try {

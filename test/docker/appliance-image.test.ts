@@ -16,11 +16,14 @@ import { waitFor } from '../../bootstrap/wait.ts';
 import { freePort, startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { requireTool, which } from '../support/tools.ts';
 import { readPins } from '../../bootstrap/pins.ts';
+import { imageArch } from '../../bootstrap/arch.ts';
+import { parseBootConfig } from '../../bootstrap/config.ts';
 
 const TAG = 'wiki:ci-local';
 const names = ['wiki-ci-boot', 'wiki-ci-unpriv', 'wiki-ci-stop', 'wiki-ci-api'];
 const volumes = ['wiki-ci-boot-data', 'wiki-ci-stop-data'];
 const pins = readPins();
+const arch = imageArch(process.arch);
 
 
 describe('Dockerfile.cluster (local stages)', () => {
@@ -55,6 +58,10 @@ describe('Dockerfile.cluster (local stages)', () => {
     assert.equal(cfg.StopSignal, 'SIGTERM');
     assert.ok(cfg.Healthcheck.StartPeriod >= 300e9, 'the health check waits out a cold boot');
     assert.deepEqual(cfg.Healthcheck.Test, ['CMD', 'node', '/opt/wiki/dist/start-cluster.js', '--probe']);
+    assert.ok(cfg.Env.includes(`KUBECONFIG=${join(parseBootConfig({}).stateDir, 'kubeconfig')}`), 'docker exec … kubectl finds the cluster');
+    // The operator command on PATH is the entrypoint program.
+    const help = docker(['run', '--rm', '--entrypoint', 'wiki', TAG, '--help']).stdout;
+    assert.match(help, /^commands:\n {2}status /m);
     const versions = docker(['run', '--rm', '--entrypoint', 'sh', TAG, '-c', 'dockerd --version; docker --version; helm version --template "{{.Version}}"; echo; tini --version; node --version; iptables --version; ls /opt/wiki/images/k3s']).stdout;
     assert.match(versions, /Docker version/);
     // `go install` builds report major.minor only (no release ldflags): match what the local tools stage holds.
@@ -67,6 +74,8 @@ describe('Dockerfile.cluster (local stages)', () => {
     assert.match(plan, /volume: \/opt\/wiki\/images\/k3s:\/var\/lib\/rancher\/k3s\/agent\/images/);
     assert.match(plan, new RegExp(`image: ${pins.K3S_IMAGE.replace(/[.+]/g, '\\$&')}`));
     assert.match(plan, /stop: dry run complete/);
+    assert.match(plan, new RegExp(`bundle for linux/${arch}:\\n.*\\| /opt/wiki/images/docker/rancher-k3s\\.tar`));
+    assert.match(plan, /fastapi:\n\s+\| {3}image_name: wiki-appliance\/api:0\.1\.0-[0-9a-f]{12}\n/, 'the plan deploys the build\'s own API reference');
   });
 
   it('boots --privileged up to the boundary: preflight passes, dockerd on overlay2, then the bundled-image check stops it (exit 1)', async (t) => {
@@ -79,7 +88,7 @@ describe('Dockerfile.cluster (local stages)', () => {
     assert.equal(docker(['inspect', '-f', '{{.State.ExitCode}}', names[0]!]).stdout, '1');
     assert.match(logs, /^\[\+\d+\.\ds\] preflight: privileged, cgroup v[12], \/var\/lib\/docker on (?!overlay)\w+, \d+ GiB free/m);
     assert.match(logs, /^\[\+\d+\.\ds\] dockerd: started \(pid \d+, storage overlay2, iptables (nft|legacy)/m);
-    assert.match(logs, /^\[\+\d+\.\ds\] images: FAILED after \d+\.\ds: bundled images missing from \/opt\/wiki\/images: docker\/rancher-k3s\.tar, docker\/k3d-tools\.tar, k3s\/k3s-airgap-images-amd64\.tar\.zst, k3s\/postgres\.tar, k3s\/prometheus\.tar, k3s\/grafana\.tar$/m);
+    assert.match(logs, new RegExp(String.raw`^\[\+\d+\.\ds\] images: FAILED after \d+\.\ds: bundled images missing from \/opt\/wiki\/images: docker\/rancher-k3s\.tar, docker\/k3d-tools\.tar, k3s\/k3s-airgap-images-${arch}\.tar\.zst, k3s\/postgres\.tar, k3s\/prometheus\.tar, k3s\/grafana\.tar$`, 'm'));
     assert.doesNotMatch(logs, /wiki-api\.tar/, 'the API archive was built into the image');
     assert.match(logs, /images: what to do: .*docker build -f Dockerfile\.cluster/);
     assert.match(logs, /stop: dockerd stopped in \d+\.\ds/);
@@ -120,14 +129,18 @@ describe('Dockerfile.cluster (local stages)', () => {
       const id = docker(['create', TAG]).stdout;
       docker(['cp', `${id}:/opt/wiki/images/k3s/wiki-api.tar`, join(dir, 'wiki-api.tar')]);
       docker(['rm', id]);
-      assert.match(docker(['load', '--input', join(dir, 'wiki-api.tar')]).stdout, new RegExp(`Loaded image: ${pins.API_IMAGE}`));
-      const cfg = JSON.parse(docker(['image', 'inspect', '-f', '{{json .Config}}', pins.API_IMAGE]).stdout);
+      // The reference the appliance deploys: the pin's tag plus the build's identity, written beside the archive.
+      const ref = docker(['run', '--rm', '--entrypoint', 'cat', TAG, '/opt/wiki/images/wiki-api.ref']).stdout.trim();
+      assert.match(ref, new RegExp(`^${pins.API_IMAGE.replace(/[.]/g, '\\.')}-[0-9a-f]{12}$`));
+      assert.equal(docker(['load', '--input', join(dir, 'wiki-api.tar')]).stdout, `Loaded image: ${ref}`);
+      assert.equal(docker(['image', 'inspect', '-f', '{{.Architecture}}', ref]).stdout, arch);
+      const cfg = JSON.parse(docker(['image', 'inspect', '-f', '{{json .Config}}', ref]).stdout);
       assert.equal(cfg.User, 'node');
       assert.deepEqual(cfg.Cmd, ['node', 'dist/api/server.js']);
       assert.ok(cfg.Env.includes('NODE_ENV=production'));
       pg = await startPostgres();
       const port = await freePort();
-      docker(['run', '-d', '--name', names[3]!, '--network', 'host', '-e', `DATABASE_URL=${pg.url}`, '-e', `PORT=${port}`, '-e', 'HOST=127.0.0.1', pins.API_IMAGE]);
+      docker(['run', '-d', '--name', names[3]!, '--network', 'host', '-e', `DATABASE_URL=${pg.url}`, '-e', `PORT=${port}`, '-e', 'HOST=127.0.0.1', ref]);
       await untilOk(`http://127.0.0.1:${port}/healthz/ready`, { intervalMs: 200, what: 'the archived API to be ready', context: () => docker(['logs', names[3]!], { check: false }).stdout });
       const res = await postJson(`http://127.0.0.1:${port}/users`, { name: 'from the bundled archive' });
       assert.equal(res.status, 201);

@@ -4,7 +4,20 @@
 // present and running, helm revisions) lives in $FAKE_STATE so calls see each other's effects;
 // outputs and error texts follow the real tools. $FAKE_FAIL / $FAKE_HANG hold JSON arrays of
 // "tool arg arg" prefixes that fail (exit 1, the real tool's kind of message) or hang until killed.
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// `helm upgrade` records its pending revision before it hangs or fails, as Helm does, so a boot
+// killed inside it leaves what a real one leaves. Where each replayed text comes from:
+//   helm:    helm/helm v4.3.0 pkg/action/action.go errPending, pkg/cmd/upgrade.go ("UPGRADE FAILED: %w",
+//            "Release %q does not exist. Installing it now."), pkg/cmd/history.go releaseInfo (history
+//            JSON), pkg/release/common/status.go (statuses), pkg/action/install.go / upgrade.go
+//            (descriptions), pkg/storage/driver/driver.go ("release: not found"), pkg/cmd/uninstall.go,
+//            pkg/cmd/rollback.go; errors printed by cobra as "Error: <msg>".
+//   kubectl: `get pods -o json` is a v1 List; `logs --prefix` lines are "[pod/<pod>/<container>] ...";
+//            `wait` on no object: "error: no matching resources found".
+//   k3d:     k3d-io/k3d v5.9.0 (cluster list JSON fields, log lines).
+// `kubectl exec` runs the command after `--` here, against $FAKE_POSTGRES_URL with the pod's
+// POSTGRES_USER/POSTGRES_DB, so backup and restore go through real pg_dump and psql.
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 const tool = basename(process.argv[1]);
@@ -17,23 +30,31 @@ appendFileSync(join(state, 'calls.jsonl'), `${JSON.stringify({ tool, args, env: 
 const matches = (name) => JSON.parse(process.env[name] ?? '[]').some((p) => line.startsWith(p));
 const file = (n) => join(state, n);
 const readJson = (n, d) => (existsSync(file(n)) ? JSON.parse(readFileSync(file(n), 'utf8')) : d);
-const writeJson = (n, v) => writeFileSync(file(n), JSON.stringify(v));
+// Atomic (write, then rename): a fake killed mid-call leaves the old state or the new, never half.
+const writeJson = (n, v) => { writeFileSync(file(`${n}.tmp`), JSON.stringify(v)); renameSync(file(`${n}.tmp`), file(n)); };
 const out = (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 const fail = (msg, code = 1) => { process.stderr.write(`${msg}\n`); process.exit(code); };
 const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 const daemonUp = () => existsSync(file('dockerd.pid')) && alive(Number(readFileSync(file('dockerd.pid'), 'utf8')));
 
-if (matches('FAKE_HANG')) { setInterval(() => {}, 1 << 30); process.on('SIGTERM', () => process.exit(143)); }
-else if (matches('FAKE_FAIL')) {
-  fail({
-    docker: 'Error response from daemon: failed to load image: unexpected EOF',
-    k3d: 'FATA[0012] Failed Cluster Creation: Failed to create cluster \'wiki\': Failed to start server k3d-wiki-server-0: Node k3d-wiki-server-0 failed to get ready: error waiting for log line `k3s is up and running` from node \'k3d-wiki-server-0\': stopped returning log lines: node k3d-wiki-server-0 is running=true in status=restarting',
-    helm: 'Error: UPGRADE FAILED: context deadline exceeded',
-    kubectl: 'error: timed out waiting for the condition on nodes/k3d-wiki-server-0',
-    dockerd: 'failed to start daemon: error initializing graphdriver: driver not supported: overlay2',
-    'update-alternatives': 'update-alternatives: error: alternative /usr/sbin/iptables-nft for iptables not registered; not setting',
-  }[tool] ?? `${tool}: failed`);
-} else run();
+function interrupt() {
+  if (matches('FAKE_HANG')) { setInterval(() => {}, 1 << 30); process.on('SIGTERM', () => process.exit(143)); return true; }
+  if (matches('FAKE_FAIL')) {
+    fail({
+      docker: 'Error response from daemon: failed to load image: unexpected EOF',
+      k3d: 'FATA[0012] Failed Cluster Creation: Failed to create cluster \'wiki\': Failed to start server k3d-wiki-server-0: Node k3d-wiki-server-0 failed to get ready: error waiting for log line `k3s is up and running` from node \'k3d-wiki-server-0\': stopped returning log lines: node k3d-wiki-server-0 is running=true in status=restarting',
+      helm: 'Error: UPGRADE FAILED: context deadline exceeded',
+      kubectl: 'error: timed out waiting for the condition on nodes/k3d-wiki-server-0',
+      dockerd: 'failed to start daemon: error initializing graphdriver: driver not supported: overlay2',
+      'update-alternatives': 'update-alternatives: error: alternative /usr/sbin/iptables-nft for iptables not registered; not setting',
+    }[tool] ?? `${tool}: failed`);
+  }
+  return false;
+}
+
+// helm upgrade interrupts itself after recording its pending revision.
+if (tool === 'helm' && args[0] === 'upgrade') run();
+else if (!interrupt()) run();
 
 function run() {
   const cluster = readJson('cluster.json', null);
@@ -69,7 +90,10 @@ function run() {
         return out(`Loaded image: ${ref}`);
       }
       const node = `k3d-${cluster?.name}-server-0`;
-      if (args[0] === 'inspect') return cluster && args.at(-1) === node ? out(String(cluster.running)) : fail(`Error: No such object: ${args.at(-1)}`);
+      if (args[0] === 'inspect') {
+        if (!cluster || args.at(-1) !== node) return fail(`Error: No such object: ${args.at(-1)}`);
+        return out(args.includes('{{.Config.Image}}') ? cluster.image : String(cluster.running));
+      }
       if (args[0] === 'stop') {
         if (!cluster || args.at(-1) !== node) fail(`Error response from daemon: No such container: ${args.at(-1)}`);
         writeJson('cluster.json', { ...cluster, running: false });
@@ -89,7 +113,9 @@ function run() {
         const cfg = readFileSync(args[args.indexOf('--config') + 1], 'utf8');
         const name = /^\s+name: (\S+)$/m.exec(cfg)[1];
         if (cluster) fail(`FATA[0000] Failed to create cluster '${name}' because a cluster with that name already exists`);
-        writeJson('cluster.json', { name, running: true });
+        const image = /^image: (\S+)$/m.exec(cfg)[1];
+        // The kubelet registers the node a few polls after k3d returns (FAKE_NODE_REGISTER_AFTER).
+        writeJson('cluster.json', { name, running: true, image, unregisteredPolls: Number(process.env.FAKE_NODE_REGISTER_AFTER ?? 0) });
         out(`INFO[0000] Using config file ${args.at(-1)} (k3d.io/v1alpha5#simple)`);
         out(`INFO[0000] Prep: Network\nINFO[0012] Starting node 'k3d-${name}-server-0'\nINFO[0025] Cluster '${name}' created successfully!`);
         return;
@@ -107,19 +133,123 @@ function run() {
     }
     case 'kubectl': {
       const rest = args.slice(2); // --kubeconfig <path>
-      if (rest[0] === 'wait') return out(`node/k3d-${cluster?.name}-server-0 condition met`);
+      const node = `node/k3d-${cluster?.name}-server-0`;
+      if (rest[0] === 'get' && rest[1] === 'nodes') {
+        if (!cluster) return fail('The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?');
+        if (cluster.unregisteredPolls > 0) { writeJson('cluster.json', { ...cluster, unregisteredPolls: cluster.unregisteredPolls - 1 }); return; }
+        return out(node);
+      }
+      if (rest[0] === 'wait') return cluster && !(cluster.unregisteredPolls > 0) ? out(`${node} condition met`) : fail('error: no matching resources found');
       if (rest[0] === 'get' && rest[1] === 'pods' && rest.includes('-A')) return out('NAMESPACE     NAME                         READY   STATUS             RESTARTS   AGE\nwiki          wiki-api-7d9c8-abcde         0/1     CrashLoopBackOff   4          3m\nwiki          wiki-postgresql-0            1/1     Running            0          3m');
+      if (rest[0] === 'get' && rest[1] === 'pods' && rest.includes('json')) return out(JSON.stringify(podList(), null, 4));
       if (rest[0] === 'get' && rest[1] === 'pods') return out('wiki-api-7d9c8-abcde');
       if (rest[0] === 'get' && rest[1] === 'events') return out('LAST SEEN   TYPE      REASON    OBJECT                      MESSAGE\n10s         Warning   BackOff   pod/wiki-api-7d9c8-abcde    Back-off restarting failed container api');
+      if (rest[0] === 'logs' && rest.includes('--prefix')) {
+        const component = /app\.kubernetes\.io\/component=(\w+)/.exec(rest[rest.indexOf('--selector') + 1] ?? '')?.[1];
+        return out(podList().items.filter((p) => !component || p.metadata.labels['app.kubernetes.io/component'] === component)
+          .map((p) => `[pod/${p.metadata.name}/${p.spec.containers[0].name}] {"level":30,"msg":"${p.metadata.labels['app.kubernetes.io/component']} running"}`).join('\n'));
+      }
       if (rest[0] === 'logs') return out('{"level":50,"msg":"database not ready for migrations, retrying"}');
+      if (rest[0] === 'exec') return kubectlExec(rest);
       return fail(`error: unknown command "${rest[0]}" for "kubectl"`);
     }
-    case 'helm': {
-      const revisions = readJson('helm.json', 0) + 1;
-      writeJson('helm.json', revisions);
-      return out(`${revisions === 1 ? 'Release "wiki" does not exist. Installing it now.\n' : 'Release "wiki" has been upgraded. Happy Helming!\n'}NAME: wiki\nLAST DEPLOYED: Sat Nov 21 10:02:00 2026\nNAMESPACE: wiki\nSTATUS: deployed\nREVISION: ${revisions}\nDESCRIPTION: ${revisions === 1 ? 'Install complete' : 'Upgrade complete'}`);
-    }
+    case 'helm':
+      return helm();
     default:
       return fail(`fake-tool: no fake for ${tool}`);
+  }
+}
+
+/** The release's pods as `kubectl get pods -o json` prints them; FAKE_PODS=unready makes the API crash-loop. */
+function podList() {
+  const unready = process.env.FAKE_PODS === 'unready';
+  const pod = (name, component, container, ready, restarts) => ({
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name, namespace: 'wiki', labels: { 'app.kubernetes.io/instance': 'wiki', 'app.kubernetes.io/name': 'wiki', 'app.kubernetes.io/component': component } },
+    spec: { containers: [{ name: container }] },
+    status: {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+      containerStatuses: [{ name: container, ready, restartCount: restarts, started: ready, image: 'img', imageID: '', containerID: 'containerd://0',
+        state: ready ? { running: { startedAt: '2026-11-21T10:02:00Z' } } : { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container=api' } } }],
+    },
+  });
+  return {
+    apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' },
+    items: [
+      pod('wiki-api-7d9c8-abcde', 'api', 'api', !unready, unready ? 4 : 0),
+      pod('wiki-api-7d9c8-fghij', 'api', 'api', true, 0),
+      pod('wiki-postgresql-0', 'postgresql', 'postgresql', true, 0),
+      pod('wiki-prometheus-5f6b7-klmno', 'prometheus', 'prometheus', true, 0),
+      pod('wiki-grafana-6c7d8-pqrst', 'grafana', 'grafana', true, 1),
+    ],
+  };
+}
+
+/** `kubectl exec [--stdin] --namespace N POD --container C -- cmd...`: runs cmd here as the PostgreSQL pod would. */
+function kubectlExec(rest) {
+  const pod = rest[rest.indexOf('--namespace') + 2];
+  if (!podList().items.some((p) => p.metadata.name === pod)) return fail(`Error from server (NotFound): pods "${pod}" not found`);
+  const url = process.env.FAKE_POSTGRES_URL;
+  if (!url) return fail('error: Internal error occurred: error executing command in container: no PostgreSQL behind this fake (set FAKE_POSTGRES_URL)');
+  const u = new URL(url);
+  const argv = rest.slice(rest.indexOf('--') + 1);
+  const r = spawnSync(argv[0], argv.slice(1), {
+    input: rest.includes('--stdin') ? readFileSync(0) : undefined,
+    env: { PATH: `${process.env.WIKI_PG_BIN ?? ''}:${process.env.PATH}`, POSTGRES_USER: decodeURIComponent(u.username), POSTGRES_DB: u.pathname.slice(1),
+      PGHOST: u.hostname, PGPORT: u.port, PGPASSWORD: decodeURIComponent(u.password) },
+    maxBuffer: 1 << 30,
+  });
+  // No process.exit(): it may drop the tail of a large dump still queued for the pipe.
+  process.stdout.write(r.stdout ?? '');
+  process.stderr.write(r.stderr ?? '');
+  process.exitCode = r.status ?? 1;
+}
+
+/** Helm 4 on one release: revisions with statuses in $FAKE_STATE/helm.json, as its Secret storage keeps them. */
+function helm() {
+  const history = readJson('helm.json', []);
+  const save = () => writeJson('helm.json', history);
+  const last = history.at(-1);
+  switch (args[0]) {
+    case 'history': {
+      if (!history.length) return fail('Error: release: not found');
+      const max = Number(args[args.indexOf('--max') + 1] || 256);
+      return out(JSON.stringify(history.slice(-max).map(({ revision, status, description }) => ({ revision, updated: '2026-11-21T10:02:00.000000001Z', status, chart: 'wiki-0.1.0', app_version: '0.1.0', description }))));
+    }
+    case 'upgrade': {
+      const install = !last || last.status === 'uninstalled';
+      if (!install && ['pending-install', 'pending-upgrade', 'pending-rollback'].includes(last.status)) return fail('Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress');
+      const revision = (last?.revision ?? 0) + 1;
+      const values = readFileSync(args[args.indexOf('--values') + 1], 'utf8');
+      const apiImage = /image_name: (\S+)/.exec(values)?.[1];
+      history.push({ revision, status: install ? 'pending-install' : 'pending-upgrade', description: install ? 'Initial install underway' : 'Preparing upgrade', apiImage });
+      save();
+      if (install) out('Release "wiki" does not exist. Installing it now.');
+      if (matches('FAKE_FAIL')) {
+        Object.assign(history.at(-1), { status: 'failed', description: 'Release "wiki" failed: context deadline exceeded' });
+        save();
+      }
+      if (interrupt()) return;
+      for (const h of history) if (h.status === 'deployed') Object.assign(h, { status: 'superseded', description: 'superseded by new release' });
+      Object.assign(history.at(-1), { status: 'deployed', description: install ? 'Install complete' : 'Upgrade complete' });
+      save();
+      return out(`NAME: wiki\nLAST DEPLOYED: Sat Nov 21 10:02:00 2026\nNAMESPACE: wiki\nSTATUS: deployed\nREVISION: ${revision}\nDESCRIPTION: ${install ? 'Install complete' : 'Upgrade complete'}`);
+    }
+    case 'uninstall': {
+      if (!history.length) return fail('Error: uninstall: Release not loaded: wiki: release: not found');
+      rmSync(file('helm.json'));
+      return out('release "wiki" uninstalled');
+    }
+    case 'rollback': {
+      const to = history.find((h) => h.revision === Number(args[2]));
+      if (!to) return fail(`Error: release has no ${args[2]} version`);
+      for (const h of history) if (h.status === 'deployed' || h.status.startsWith('pending-')) Object.assign(h, { status: 'superseded', description: 'superseded by new release' });
+      history.push({ revision: last.revision + 1, status: 'deployed', description: `Rollback to ${to.revision}`, apiImage: to.apiImage });
+      save();
+      return out('Rollback was a success! Happy Helming!');
+    }
+    default:
+      return fail(`Error: unknown command "${args[0]}" for "helm"`);
   }
 }

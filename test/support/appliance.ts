@@ -4,7 +4,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, 
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundledImages } from '../../bootstrap/bundle.ts';
+import { imageArch } from '../../bootstrap/arch.ts';
+import { API_REF_FILE, bundledImages } from '../../bootstrap/bundle.ts';
 import { readPins } from '../../bootstrap/pins.ts';
 import { ROOT } from './api.ts';
 
@@ -42,12 +43,17 @@ export function fakeRoot(shape: HostShape = {}): string {
   return root;
 }
 
-/** WIKI_HOME with versions.env, the chart, and a bundle whose files each hold their image reference. */
-export function fakeHome({ omit = [] as string[] } = {}): string {
+/**
+ * WIKI_HOME with versions.env, the chart, and a bundle whose files each hold their image reference;
+ * `apiRef` is the build identity an image build writes beside the API archive.
+ */
+export function fakeHome({ omit = [] as string[], apiRef = undefined as string | undefined } = {}): string {
   const home = mkdtempSync(join(tmpdir(), 'wiki-home-'));
   cpSync(join(ROOT, 'versions.env'), join(home, 'versions.env'));
   symlinkSync(join(ROOT, 'chart'), join(home, 'chart'));
-  for (const img of bundledImages(readPins())) {
+  mkdirSync(join(home, 'images'), { recursive: true });
+  if (apiRef) writeFileSync(join(home, 'images', API_REF_FILE), `${apiRef}\n`);
+  for (const img of bundledImages(readPins(), imageArch(process.arch), apiRef)) {
     if (omit.includes(img.file)) continue;
     mkdirSync(join(home, 'images', img.file, '..'), { recursive: true });
     writeFileSync(join(home, 'images', img.file), img.ref ?? 'airgap bundle');
@@ -55,7 +61,8 @@ export function fakeHome({ omit = [] as string[] } = {}): string {
   return home;
 }
 
-export type ServiceMode = { mode: 'ok' | 'unavailable' | 'hang'; password: string; users: number };
+/** `writes` counts every request that is not a GET (the verify phase must make none). */
+export type ServiceMode = { mode: 'ok' | 'unavailable' | 'hang'; password: string; users: number; writes?: number };
 
 /** The API and Grafana as seen through port 8080, enough for the end-to-end probe. */
 export async function fakeService(state: ServiceMode): Promise<{ url: string; server: Server; state: ServiceMode }> {
@@ -64,8 +71,10 @@ export async function fakeService(state: ServiceMode): Promise<{ url: string; se
     const json = (status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
     if (state.mode === 'unavailable') return json(503, { detail: 'Service Unavailable' });
     const url = req.url ?? '';
+    if (req.method !== 'GET') state.writes = (state.writes ?? 0) + 1;
     if (req.method === 'POST' && url === '/users') { state.users++; return json(201, { id: state.users, name: 'x', created_time: new Date().toISOString() }); }
     if (req.method === 'GET' && /^\/users\/\d+$/.test(url)) return Number(url.split('/')[2]) <= state.users ? json(200, { id: 1 }) : json(404, { detail: 'User not found' });
+    if (req.method === 'GET' && url === '/users?limit=1') return json(200, { items: state.users ? [{ id: 1, name: 'x', created_time: new Date().toISOString() }] : [], next: state.users > 1 ? '/users?after=1&limit=1' : null });
     if (url === '/healthz/ready') return json(200, { status: 'ok' });
     if (url === '/metrics') { res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }); return res.end(`# HELP users_created_total Total number of users created\nusers_created_total ${state.users}\n`); }
     if (url === '/grafana/api/health') return json(200, { database: 'ok', version: '13.2.3' });

@@ -1,0 +1,16 @@
+import type { Ctx } from './context.ts';
+import type { RunOptions } from './exec.ts';
+
+/** Where the appliance installs the chart: one release in one namespace. */
+export const NAMESPACE = 'wiki';
+export const RELEASE = 'wiki';
+
+type Tools = Pick<Ctx, 'exec' | 'paths' | 'toolEnv' | 'signal'>;
+
+/** kubectl against the appliance's cluster (the kubeconfig the cluster phase writes). */
+export const kubectl = (ctx: Tools, args: string[], opts: RunOptions = {}) =>
+  ctx.exec.run(['kubectl', '--kubeconfig', ctx.paths.kubeconfig, ...args], { env: ctx.toolEnv, signal: ctx.signal, ...opts });
+
+/** helm on the appliance's release namespace. */
+export const helm = (ctx: Tools, args: string[], opts: RunOptions = {}) =>
+  ctx.exec.run(['helm', ...args, '--namespace', NAMESPACE, '--kubeconfig', ctx.paths.kubeconfig], { env: ctx.toolEnv, signal: ctx.signal, ...opts });

@@ -1,0 +1,44 @@
+import { kubectl, NAMESPACE, RELEASE } from '../kube.ts';
+import type { Ctx } from '../context.ts';
+
+export const COMPONENTS = ['api', 'postgresql', 'prometheus', 'grafana'] as const;
+export type Component = (typeof COMPONENTS)[number];
+
+/** The chart's selector labels for one component of the release (chart/templates/_helpers.tpl). */
+export const selector = (component?: Component) =>
+  [`app.kubernetes.io/instance=${RELEASE}`, ...(component ? [`app.kubernetes.io/component=${component}`] : [])].join(',');
+
+type PodJson = {
+  metadata: { name: string; labels?: Record<string, string> };
+  status: { phase?: string; containerStatuses?: { name: string; ready: boolean; restartCount: number }[] };
+};
+export type PodSummary = { name: string; component: string; phase: string; ready: number; containers: number; restarts: number };
+
+/** The release's pods from `kubectl get pods -o json` (finished hook pods left out). */
+export async function releasePods(ctx: Ctx): Promise<PodSummary[]> {
+  const r = await kubectl(ctx, ['get', 'pods', '--namespace', NAMESPACE, '--selector', selector(), '--output', 'json'], { timeoutMs: 20_000 });
+  const items = (JSON.parse(r.stdout || '{"items":[]}') as { items: PodJson[] }).items;
+  return items.filter((p) => p.status.phase !== 'Succeeded').map((p) => {
+    const cs = p.status.containerStatuses ?? [];
+    return {
+      name: p.metadata.name, component: p.metadata.labels?.['app.kubernetes.io/component'] ?? '?', phase: p.status.phase ?? 'Unknown',
+      ready: cs.filter((c) => c.ready).length, containers: cs.length, restarts: cs.reduce((n, c) => n + c.restartCount, 0),
+    };
+  });
+}
+
+/** The running PostgreSQL pod of the release. */
+export async function postgresPod(ctx: Ctx): Promise<string> {
+  const pod = (await releasePods(ctx)).find((p) => p.component === 'postgresql' && p.phase === 'Running' && p.ready === p.containers && p.containers > 0);
+  if (!pod) throw new Error('no ready PostgreSQL pod in the release (see `wiki status`)');
+  return pod.name;
+}
+
+/**
+ * A PostgreSQL client program run in the PostgreSQL pod as the image's own user and database
+ * (their values stay in the pod's environment, never on our command line).
+ */
+export const inPostgres = (pod: string, program: 'pg_dump' | 'psql', args: string[], { stdin }: { stdin: boolean }) => [
+  'exec', ...(stdin ? ['--stdin'] : []), '--namespace', NAMESPACE, pod, '--container', 'postgresql', '--',
+  'sh', '-c', 'exec "$0" --username="$POSTGRES_USER" --dbname="$POSTGRES_DB" "$@"', program, ...args,
+];
