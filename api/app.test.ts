@@ -1,4 +1,4 @@
-/** The HTTP contract (../shared/CONTRACT.md) through app.request(), on a real PostgreSQL 18. */
+/** The HTTP contract (docs/api-contract.md) through app.request(), on a real PostgreSQL 18. */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { appOn, logSink } from '../test/support/api.ts';

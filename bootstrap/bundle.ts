@@ -12,7 +12,7 @@ export function bundledImages(pins: Pins): BundledImage[] {
   return [
     { file: 'docker/rancher-k3s.tar', ref: pins.K3S_IMAGE, into: 'docker' },
     { file: 'docker/k3d-tools.tar', ref: pins.K3D_TOOLS_IMAGE, into: 'docker' },
-    { file: 'k3s/k3s-airgap-images-amd64.tar.zst', into: 'k3s' },
+    { file: 'k3s/k3s-airgap-images.tar.zst', into: 'k3s' },
     { file: 'k3s/postgres.tar', ref: pins.POSTGRES_IMAGE, into: 'k3s' },
     { file: 'k3s/prometheus.tar', ref: pins.PROMETHEUS_IMAGE, into: 'k3s' },
     { file: 'k3s/grafana.tar', ref: pins.GRAFANA_IMAGE, into: 'k3s' },

@@ -3,7 +3,7 @@
 // bundle the API image it builds without a Docker daemon; k3s (containerd) and `docker load` both
 // import this format. Plain JavaScript: it runs in a build stage before anything is compiled.
 //   node image-archive.mjs --rootfs DIR --ref NAME:TAG --out FILE [--env K=V]... [--keep-env K]...
-//        [--user U] [--workdir D] [--cmd JSON] [--expose PORT]
+//        --arch ARCH [--user U] [--workdir D] [--cmd JSON] [--expose PORT]      (ARCH: Docker's, e.g. amd64, arm64)
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdtempSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -20,7 +20,7 @@ for (let i = 0; i < argv.length; i += 2) {
   else if (k === '--expose') opts.expose.push(v);
   else opts[k.replace(/^--/, '')] = v;
 }
-for (const k of ['rootfs', 'ref', 'out']) if (!opts[k]) throw new Error(`--${k} is required`);
+for (const k of ['rootfs', 'ref', 'out', 'arch']) if (!opts[k]) throw new Error(`--${k} is required`);
 
 const sha256File = (path) => new Promise((resolve, reject) => {
   const h = createHash('sha256');
@@ -39,7 +39,7 @@ try {
   // The base image's environment (PATH, NODE_VERSION, ...) is the packer's own: it runs on that base.
   const env = [...opts.keepEnv.filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`), ...opts.env];
   const config = {
-    architecture: 'amd64',
+    architecture: opts.arch,
     os: 'linux',
     created: new Date(0).toISOString(),
     config: {
