@@ -16,7 +16,7 @@ export function docker(args: string[], { check = true, timeoutMs = 900_000 } = {
 export function requireDocker(t: TestContext): boolean {
   if (!requireTool(t, 'docker')) return false;
   if (spawnSync('docker', ['info'], { timeout: 20_000 }).status === 0) return true;
-  const why = 'no Docker engine answers (npm test uses the one on DOCKER_HOST or starts Debian's docker.io)';
+  const why = 'no Docker engine answers (npm test uses the one on DOCKER_HOST, or starts Debian\'s docker.io as root)';
   if (process.env.CI === 'true') throw new Error(why);
   t.skip(why);
   return false;
