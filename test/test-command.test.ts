@@ -1,0 +1,31 @@
+/** The test command's own promises: nothing outside the clone is named (but in .ci/), and leftover processes fail the run. */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { it } from 'node:test';
+import { ROOT } from './support/api.ts';
+
+it('no tracked file outside .ci/ names ../shared', () => {
+  const files = spawnSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).stdout.split('\0').filter(Boolean);
+  assert.ok(files.length > 50, 'git ls-files listed the checkout');
+  const naming = files.filter((f) => !f.startsWith('.ci/') && readFileSync(`${ROOT}${f}`, 'latin1').includes('../shared'));
+  assert.deepEqual(naming, []);
+  assert.ok(readFileSync(`${ROOT}.ci/run`, 'utf8').includes('../shared/scripts/docker-engine.sh'), '.ci/run is where the CI machine is adapted to');
+});
+
+it('scripts/leftovers names a process left with the run marker, and passes once it is gone', async () => {
+  const run = `leftover-test-${process.pid}`;
+  const child = spawn('sleep', ['300'], { env: { ...process.env, WIKI_TEST_RUN: run }, stdio: 'ignore' });
+  const exited = new Promise((r) => child.once('exit', r));
+  try {
+    const left = spawnSync('bash', ['scripts/leftovers', run], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(left.status, 1, left.stdout + left.stderr);
+    assert.match(left.stderr, new RegExp(`pid ${child.pid} sleep 300`));
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+  }
+  const clean = spawnSync('bash', ['scripts/leftovers', run], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(clean.status, 0, clean.stderr);
+  assert.match(clean.stdout, /no process of the run is left/);
+});
