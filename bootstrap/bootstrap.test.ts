@@ -152,6 +152,8 @@ describe('SIGTERM in each phase stops cleanly (exit 0) within the budget', () =>
     const b = await boot({ ...w.env, WIKI_PROBE_URL: svc.url, FAKE_HANG: '["docker stop"]' }, { until: ready, twice: true });
     assert.equal(b.code, 130, b.output);
     assert.match(b.output, /stop: second SIGTERM: exiting now/);
+    // Exiting now means leaving the hung `docker stop` and dockerd behind: the harness kills them (and says so).
+    assert.ok(b.leftovers.some((l) => /\/test\/fakes\/bin\/dockerd /.test(l)), b.leftovers.join('\n'));
   });
 });
 

@@ -79,6 +79,8 @@ function run() {
     case 'docker': {
       if (!daemonUp()) fail('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?');
       const images = readJson('images.json', []);
+      const appliance = readJson('appliance.json', null);
+      if (appliance && args.includes(appliance.name)) return applianceContainer(appliance);
       if (args[0] === 'info') return out('overlay2');
       if (args[0] === 'image' && args[1] === 'inspect') {
         const ref = args.at(-1);
@@ -252,4 +254,20 @@ function helm() {
     default:
       return fail(`Error: unknown command "${args[0]}" for "helm"`);
   }
+}
+
+// The appliance container as scripts/e2e sees it from the host ($FAKE_STATE/appliance.json names it).
+function applianceContainer(app) {
+  const banner = '==================================================================\n READY in 76.1s\n==================================================================';
+  if (args[0] === 'logs') return out(Array.from({ length: 1 + app.restarts }, () => `[+76.1s] verify: 5 checks through http://127.0.0.1:8080 in 1.6s\n${banner}`).join('\n'));
+  if (args[0] === 'restart') { writeJson('appliance.json', { ...app, restarts: app.restarts + 1 }); return out(app.name); }
+  if (args[0] === 'inspect') return out('true');
+  if (args[0] === 'stats') return out('38.52%\t1.874GiB / 15.62GiB');
+  const cmd = args.slice(args.indexOf(app.name) + 1);
+  if (args[0] === 'exec' && cmd[0] === 'helm' && cmd[1] === 'test') {
+    return out(`NAME: wiki\nLAST DEPLOYED: Sat Nov 21 10:02:00 2026\nNAMESPACE: wiki\nSTATUS: deployed\nREVISION: 1\nTEST SUITE:     wiki-test-api\nLast Started:   Sat Nov 21 10:06:00 2026\nLast Completed: Sat Nov 21 10:06:04 2026\nPhase:          Succeeded\nTEST SUITE:     wiki-test-grafana\nLast Started:   Sat Nov 21 10:06:04 2026\nLast Completed: Sat Nov 21 10:06:07 2026\nPhase:          Succeeded`);
+  }
+  if (args[0] === 'exec' && cmd[0] === 'cat' && cmd[1] === '/sys/fs/cgroup/memory.peak') return out(String(app.memoryPeak ?? 2254857830));
+  if (args[0] === 'exec' && cmd[0] === 'du') return out(`${app.diskBytes ?? 3221225472}\t/var/lib/docker`);
+  return fail(`fake-tool: no fake for docker ${args.join(' ')}`);
 }

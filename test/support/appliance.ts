@@ -1,6 +1,6 @@
 /** Harness for the bootstrap: fake host trees, a fake bundle, the fake toolchain on PATH, a fake service. */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,7 +88,23 @@ export async function fakeService(state: ServiceMode): Promise<{ url: string; se
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server, state };
 }
 
-export type Boot = { code: number | null; output: string; calls: { tool: string; args: string[]; env: Record<string, string> }[]; ms: number };
+export type Boot = { code: number | null; output: string; calls: { tool: string; args: string[]; env: Record<string, string> }[]; ms: number; leftovers: string[] };
+
+/**
+ * Kills (SIGKILL, so pidfiles stay as evidence) every process still running with this FAKE_STATE in
+ * its environment once the bootstrap has exited, e.g. a fake dockerd it did not stop; returns "pid argv" of each.
+ */
+export function killLeftovers(state: string): string[] {
+  const left: string[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`FAKE_STATE=${state}`)) continue;
+      left.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim()}`);
+      process.kill(Number(pid), 'SIGKILL');
+    } catch { /* exited meanwhile, or not ours to read */ }
+  }
+  return left;
+}
 
 /**
  * Runs start-cluster.ts as the image would, against the fakes. `until` decides when to send
@@ -117,7 +133,7 @@ export async function boot(env: Record<string, string>, opts: { args?: string[];
   const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
   clearInterval(poll);
   clearTimeout(killer);
-  return { code, output, calls: calls(), ms: Date.now() - t0 };
+  return { code, output, calls: calls(), ms: Date.now() - t0, leftovers: killLeftovers(state) };
 }
 
 /** A fresh fake world: state dir, host root, home with bundle, and the env that points the bootstrap at them. */

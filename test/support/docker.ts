@@ -1,5 +1,7 @@
-/** The Docker engine that scripts/test starts (../shared/scripts/docker-engine.sh): builds and runs for real. */
+/** The Docker engine that scripts/test found or started (scripts/setup/docker-engine.sh): builds and runs for real. */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { parseEnvFile, VERSIONS_FILE } from '../../bootstrap/pins.ts';
 import type { TestContext } from 'node:test';
 import { ROOT } from './api.ts';
 import { requireTool } from './tools.ts';
@@ -14,11 +16,12 @@ export function docker(args: string[], { check = true, timeoutMs = 900_000 } = {
 export function requireDocker(t: TestContext): boolean {
   if (!requireTool(t, 'docker')) return false;
   if (spawnSync('docker', ['info'], { timeout: 20_000 }).status === 0) return true;
-  const why = 'no Docker engine answers (npm test starts one with ../shared/scripts/docker-engine.sh)';
+  const why = 'no Docker engine answers (npm test uses the one on DOCKER_HOST, or starts Debian\'s docker.io as root)';
   if (process.env.CI === 'true') throw new Error(why);
   t.skip(why);
   return false;
 }
 
-/** The stand-ins for the official base images (../shared/scripts/local-images.sh builds them). */
-export const LOCAL_BASES = ['--build-arg', 'NODE_IMAGE=node:24-trixie-slim', '--build-arg', 'DEBIAN_IMAGE=debian:trixie-slim'];
+/** The base images the image tests build on (versions.env; scripts/base-images makes them available, pulled or stand-ins). */
+const pins = parseEnvFile(readFileSync(VERSIONS_FILE, 'utf8'));
+export const LOCAL_BASES = ['--build-arg', `NODE_IMAGE=${pins.TEST_NODE_IMAGE}`, '--build-arg', `DEBIAN_IMAGE=${pins.DEBIAN_IMAGE}`];
