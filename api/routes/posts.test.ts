@@ -1,4 +1,4 @@
-/** The posts contract (../shared/CONTRACT.md) through app.request(), on a real PostgreSQL 18. */
+/** The posts contract (docs/api-contract.md) through app.request(), on a real PostgreSQL 18. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ISO, contract } from '../../test/support/contract.ts';
