@@ -231,7 +231,7 @@ describe('command line', () => {
     }
   });
 
-  it('GRAFANA_ADMIN_PASSWORD reaches the values file and the probe, never the log', async () => {
+  it('GRAFANA_ADMIN_PASSWORD reaches the values file, never the log', async () => {
     const w = world();
     service.password = 'pa55-from-env';
     try {
@@ -242,6 +242,30 @@ describe('command line', () => {
       assert.equal(parse(readFileSync(join(w.state, 'wiki/values.yaml'), 'utf8')).grafana.adminPassword, 'pa55-from-env');
     } finally {
       service.password = 'admin';
+    }
+  });
+
+  it('READY does not hang on the admin password: one changed in Grafana\'s UI (kept on its volume) still boots', async () => {
+    const w = world();
+    service.password = 'changed-in-the-ui';
+    try {
+      const b = await boot({ ...w.env, WIKI_PROBE_URL: svc.url }, { until: ready });
+      assert.equal(b.code, 0, b.output);
+      assert.match(b.output, /dashboard creation-dashboard-678/);
+    } finally {
+      service.password = 'admin';
+    }
+  });
+
+  it('verify fails naming the dashboard when anonymous viewers cannot read it', async () => {
+    const w = world();
+    service.anonymousViewer = false;
+    try {
+      const b = await boot({ ...w.env, WIKI_PROBE_URL: svc.url, WIKI_VERIFY_TIMEOUT_S: '3' });
+      assert.equal(b.code, 1, b.output);
+      assert.match(b.output, /last failure: dashboard creation-dashboard-678: status 401/);
+    } finally {
+      delete service.anonymousViewer;
     }
   });
 });

@@ -53,7 +53,7 @@ export async function main(deps: MainDeps): Promise<number> {
   const fetchImpl = deps.fetch ?? fetch;
 
   if (flags.has('--probe')) {
-    const r = await probe(cfg.probeUrl, { grafanaUser: 'admin', grafanaPassword: cfg.grafanaPassword, fetch: fetchImpl });
+    const r = await probe(cfg.probeUrl, { fetch: fetchImpl });
     deps.out(r.ok ? `healthy: ${r.checks.join(', ')}\n` : `unhealthy: ${r.failed}\n`);
     return r.ok ? 0 : 1;
   }

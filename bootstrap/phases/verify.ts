@@ -12,7 +12,7 @@ export const verify: Phase = {
     if (ctx.exec.dryRun) return `would probe ${ctx.cfg.probeUrl} (read-only): ${PROBE_STEPS.join(', ')}`;
     let last = '';
     const result = await waitFor(async () => {
-      const r = await probe(ctx.cfg.probeUrl, { grafanaUser: 'admin', grafanaPassword: ctx.cfg.grafanaPassword, fetch: ctx.fetch });
+      const r = await probe(ctx.cfg.probeUrl, { fetch: ctx.fetch });
       if (!r.ok) last = r.failed;
       return r.ok ? r : undefined;
     }, { timeoutMs: ctx.cfg.timeouts.verify * 1000, intervalMs: 2000, signal: ctx.signal, what: 'the end-to-end probe' }).catch(() => {

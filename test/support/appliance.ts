@@ -62,7 +62,7 @@ export function fakeHome({ omit = [] as string[], apiRef = undefined as string |
 }
 
 /** `writes` counts every request that is not a GET (the verify phase must make none). */
-export type ServiceMode = { mode: 'ok' | 'unavailable' | 'hang'; password: string; users: number; writes?: number };
+export type ServiceMode = { mode: 'ok' | 'unavailable' | 'hang'; password: string; users: number; writes?: number; anonymousViewer?: boolean };
 
 /** The API and Grafana as seen through port 8080, enough for the end-to-end probe. */
 export async function fakeService(state: ServiceMode): Promise<{ url: string; server: Server; state: ServiceMode }> {
@@ -79,7 +79,9 @@ export async function fakeService(state: ServiceMode): Promise<{ url: string; se
     if (url === '/metrics') { res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }); return res.end(`# HELP users_created_total Total number of users created\nusers_created_total ${state.users}\n`); }
     if (url === '/grafana/api/health') return json(200, { database: 'ok', version: '13.2.3' });
     if (url === '/grafana/api/dashboards/uid/creation-dashboard-678') {
-      const ok = req.headers.authorization === `Basic ${Buffer.from(`admin:${state.password}`).toString('base64')}`;
+      // As Grafana with anonymous viewers (the chart's default): no credentials read it, wrong ones are refused.
+      const auth = req.headers.authorization;
+      const ok = auth === undefined ? state.anonymousViewer !== false : auth === `Basic ${Buffer.from(`admin:${state.password}`).toString('base64')}`;
       return ok ? json(200, { dashboard: { uid: 'creation-dashboard-678', title: 'Creation' } }) : json(401, { message: 'Unauthorized' });
     }
     json(404, { detail: 'Not Found' });
