@@ -23,3 +23,15 @@ else
   return 1
 fi
 export DOCKER_BUILDKIT=1
+# The image tests need BuildKit (stage selection): a client with buildx, or Debian's 20.10 one, which
+# has BuildKit built in. A newer client without buildx refuses to build, so prefer Debian's client or plugin.
+builds() { docker buildx version >/dev/null 2>&1 || docker version --format '{{.Client.Version}}' 2>/dev/null | grep -q '^20\.'; }
+if ! builds && [ -x /usr/bin/docker ] && [ "$(readlink -f "$(command -v docker)")" != /usr/bin/docker ]; then
+  mkdir -p "$TOOLS/docker/bin"; ln -sf /usr/bin/docker "$TOOLS/docker/bin/docker"; export PATH="$TOOLS/docker/bin:$PATH"
+fi
+if ! builds && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends docker-buildx \
+    || echo "Debian's docker-buildx did not install" >&2
+fi
+builds || { echo "docker cannot build with BuildKit: install the buildx plugin (Debian: docker-buildx)" >&2; return 1; }
+echo "client: $(command -v docker) $(docker version --format '{{.Client.Version}}')"
