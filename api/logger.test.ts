@@ -28,6 +28,13 @@ describe('the log destination (pino.destination, batched)', () => {
     assert.deepEqual({ ...c.lines[0], time: 0 }, { level: 30, time: 0, service: 'wiki-api', n: 0, msg: 'line' });
   });
 
+  it('hands on the lines logged before an uncaught exception ends the process', async () => {
+    const c = child('for (let n = 0; n < 3; n++) log.info({ n }, "line");\nthrow new Error("boom");');
+    assert.equal(await c.exited, 1);
+    assert.deepEqual(c.lines.map((l) => l.n), [0, 1, 2]);
+    assert.match(c.stderr(), /boom/);
+  });
+
   it('writes a lone line within its flush period, without waiting for a full batch or the exit', async () => {
     const c = child('log.info("quiet");\nprocess.stderr.write("logged\\n");\nsetTimeout(() => {}, 30_000);');
     const until = async (done: () => boolean, ms: number) => {

@@ -15,12 +15,10 @@ export function requestId(lifecycle: Lifecycle) {
     const id = given && REQUEST_ID.test(given) ? given : `${prefix}-${(++seq).toString(36)}`;
     c.set('requestId', id);
     await next();
-    const headers: Record<string, string> = lifecycle.draining ? { 'X-Request-Id': id, Connection: 'close' } : { 'X-Request-Id': id };
     // On the Node server onto the ServerResponse the adapter writes next (no Headers object per request).
     const outgoing = c.env?.outgoing;
-    for (const [name, value] of Object.entries(headers)) {
-      if (outgoing && !outgoing.headersSent) outgoing.setHeader(name, value);
-      else c.header(name, value);
-    }
+    const set = (name: string, value: string) => (outgoing && !outgoing.headersSent ? outgoing.setHeader(name, value) : c.header(name, value));
+    set('X-Request-Id', id);
+    if (lifecycle.draining) set('Connection', 'close');
   });
 }

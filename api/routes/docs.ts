@@ -16,7 +16,8 @@ export function npmDocsAssets(): DocsAssets {
   const require = createRequire(import.meta.url);
   const vendored = fileURLToPath(new URL('../vendor/redoc.standalone.js', import.meta.url));
   return {
-    swaggerUiDir: (require('swagger-ui-dist') as { getAbsoluteFSPath(): string }).getAbsoluteFSPath(),
+    // The package's own path helper: its index would also load the 1.5 MB browser bundle into the server.
+    swaggerUiDir: (require('swagger-ui-dist/absolute-path.js') as () => string)(),
     redocBundle: existsSync(vendored) ? vendored : require.resolve('redoc/bundles/redoc.standalone.js'),
   };
 }
