@@ -11,10 +11,10 @@ export const PROBE_STEPS = ['GET /healthz/ready', 'GET /metrics', 'GET /grafana/
 /** The HEALTHCHECK's timeout must exceed this (test/arch-and-image.test.ts reads Dockerfile.cluster). */
 export const PROBE_WORST_CASE_MS = PROBE_STEPS.length * PROBE_REQUEST_TIMEOUT_MS;
 
-export async function probe(base: string, opts: { fetch?: typeof fetch; timeoutMs?: number } = {}): Promise<ProbeResult> {
+export async function probe(base: string, opts: { fetch?: typeof fetch } = {}): Promise<ProbeResult> {
   const f = opts.fetch ?? fetch;
   const checks: string[] = [];
-  const get = (path: string, init: RequestInit = {}) => f(`${base}${path}`, { ...init, signal: AbortSignal.timeout(opts.timeoutMs ?? PROBE_REQUEST_TIMEOUT_MS) });
+  const get = (path: string) => f(`${base}${path}`, { signal: AbortSignal.timeout(PROBE_REQUEST_TIMEOUT_MS) });
   const steps: Record<(typeof PROBE_STEPS)[number], () => Promise<boolean | string>> = {
     'GET /healthz/ready': async () => { const r = await get('/healthz/ready'); return r.status === 200 || `status ${r.status}`; },
     'GET /metrics': async () => /^users_created_total \d+/m.test(await (await get('/metrics')).text()) || 'no users_created_total',

@@ -27,9 +27,12 @@ export async function releasePods(ctx: Ctx): Promise<PodSummary[]> {
   });
 }
 
+/** Running, with every container ready. */
+export const podReady = (p: PodSummary): boolean => p.phase === 'Running' && p.containers > 0 && p.ready === p.containers;
+
 /** The running PostgreSQL pod of the release. */
 export async function postgresPod(ctx: Ctx): Promise<string> {
-  const pod = (await releasePods(ctx)).find((p) => p.component === 'postgresql' && p.phase === 'Running' && p.ready === p.containers && p.containers > 0);
+  const pod = (await releasePods(ctx)).find((p) => p.component === 'postgresql' && podReady(p));
   if (!pod) throw new Error('no ready PostgreSQL pod in the release (see `wiki status`)');
   return pod.name;
 }

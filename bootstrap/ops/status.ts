@@ -1,5 +1,5 @@
 import { readBootState } from '../boot-state.ts';
-import { releasePods } from './pods.ts';
+import { podReady, releasePods } from './pods.ts';
 import type { Ctx } from '../context.ts';
 
 /** `wiki status`: the boot phase (or READY), versions, each pod of the release, the URLs; healthy → 0. */
@@ -16,7 +16,7 @@ export async function status(ctx: Ctx): Promise<{ text: string; healthy: boolean
     lines.push('pods');
     for (const p of pods) lines.push(`  ${p.name.padEnd(40)} ${`${p.ready}/${p.containers}`.padEnd(5)} ready  ${String(p.restarts).padStart(3)} restarts  ${p.phase}`);
     if (!pods.length) lines.push('  (none)');
-    podsHealthy = pods.length > 0 && pods.every((p) => p.phase === 'Running' && p.containers > 0 && p.ready === p.containers);
+    podsHealthy = pods.length > 0 && pods.every(podReady);
   } catch (err) {
     lines.push(`pods      cannot list them: ${(err as Error).message}`);
   }
