@@ -37,6 +37,9 @@ export function parseEnvFile(text: string): Record<string, string> {
   return out;
 }
 
+/** Every KEY=value of versions.env, pins or not (API_NODE_OPTIONS, TEST_NODE_IMAGE). */
+export const readVersions = (file = VERSIONS_FILE): Record<string, string> => parseEnvFile(readFileSync(file, 'utf8'));
+
 export function readPins(file = VERSIONS_FILE): Pins {
-  return Pins.parse(parseEnvFile(readFileSync(file, 'utf8')));
+  return Pins.parse(readVersions(file));
 }

@@ -11,14 +11,14 @@ import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { migrate } from '../../api/db/migrate.ts';
-import { VERSIONS_FILE, parseEnvFile } from '../../bootstrap/pins.ts';
+import { readVersions } from '../../bootstrap/pins.ts';
 import { createSql } from '../../api/db/client.ts';
 import { ROOT } from '../../test/support/api.ts';
 import { untilOk } from '../../test/support/http.ts';
 import { freePort, startPostgres } from '../../test/support/postgres.ts';
 
 /** The API runs with the image's V8 flags (API_NODE_OPTIONS in versions.env), as it does in production. */
-const IMAGE_NODE_OPTIONS = process.env.BENCH_API_NODE_OPTIONS ?? parseEnvFile(readFileSync(VERSIONS_FILE, 'utf8')).API_NODE_OPTIONS!;
+const IMAGE_NODE_OPTIONS = process.env.BENCH_API_NODE_OPTIONS ?? readVersions().API_NODE_OPTIONS!;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);

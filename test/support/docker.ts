@@ -1,7 +1,6 @@
 /** The Docker engine that scripts/test found or started (scripts/setup/docker-engine.sh): builds and runs for real. */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { parseEnvFile, VERSIONS_FILE } from '../../bootstrap/pins.ts';
+import { readVersions } from '../../bootstrap/pins.ts';
 import type { TestContext } from 'node:test';
 import { ROOT } from './api.ts';
 import { requireTool } from './tools.ts';
@@ -23,5 +22,5 @@ export function requireDocker(t: TestContext): boolean {
 }
 
 /** The base images the image tests build on (versions.env; scripts/base-images makes them available, pulled or stand-ins). */
-const pins = parseEnvFile(readFileSync(VERSIONS_FILE, 'utf8'));
+const pins = readVersions();
 export const LOCAL_BASES = ['--build-arg', `NODE_IMAGE=${pins.TEST_NODE_IMAGE}`, '--build-arg', `DEBIAN_IMAGE=${pins.DEBIAN_IMAGE}`];
