@@ -35,9 +35,9 @@ describe('the request path', () => {
     assert.ok(line, 'request log line');
     assert.deepEqual({ method: line.method, route: line.route, status: line.status }, { method: 'GET', route: '/users', status: '200' });
     assert.equal(typeof line.duration_ms, 'number');
-    // The access line carries exactly these fields, as pino writes them.
+    // The access line carries exactly these fields, as pino writes them (a child bound to the label set).
     const sink = logSink();
-    createLogger('info', sink.stream).info({ reqId: line.reqId, method: line.method, route: line.route, status: line.status, duration_ms: line.duration_ms }, 'request');
+    createLogger('info', sink.stream).child({ method: line.method, route: line.route, status: line.status }).info({ reqId: line.reqId, duration_ms: line.duration_ms }, 'request');
     await new Promise((r) => setImmediate(r));
     const pinos = sink.lines[0]!;
     assert.deepEqual(Object.keys(line), Object.keys(pinos));

@@ -2,7 +2,7 @@ import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
 import type { Context } from 'hono';
 import type { Logger } from '../lib/logger.ts';
-import type { Metrics } from '../lib/metrics.ts';
+import type { HttpSeries, Metrics } from '../lib/metrics.ts';
 import type { AppEnv } from './env.ts';
 
 /** The matched route pattern (`/users/:id`), never the raw path, so label sets stay bounded. */
@@ -12,20 +12,23 @@ export function routeLabel(c: Context): string {
   return 'unmatched';
 }
 
-/** Once the response is made: one metrics sample and one pino access line per request. */
+/**
+ * Once the response is made: one metrics sample and one pino access line per request. Each label
+ * set (method, route, status) keeps its metric series and a pino child that carries those three
+ * fields, so a request does one Map lookup and pino serialises only its id and duration.
+ */
 export function accessLog(metrics: Metrics, log: Logger) {
-  // prom-client hashes a label object on every call: each label set's children are looked up once.
-  const series = new Map<string, { count: ReturnType<Metrics['httpRequests']['labels']>; time: ReturnType<Metrics['httpDuration']['labels']> }>();
+  const bySet = new Map<string, { metrics: HttpSeries; log: Logger }>();
   return createMiddleware<AppEnv>(async (c, next) => {
     const start = performance.now();
     await next();
     const seconds = (performance.now() - start) / 1000;
     const method = c.req.method, route = routeLabel(c), status = String(c.res.status);
     const key = `${method} ${route} ${status}`;
-    let s = series.get(key);
-    if (!s) series.set(key, s = { count: metrics.httpRequests.labels(method, route, status), time: metrics.httpDuration.labels(method, route, status) });
-    s.count.inc();
-    s.time.observe(seconds);
-    log.info({ reqId: c.get('requestId'), method, route, status, duration_ms: Math.round(seconds * 1e5) / 100 }, 'request');
+    let set = bySet.get(key);
+    if (!set) bySet.set(key, set = { metrics: metrics.httpSeries(method, route, status), log: log.child({ method, route, status }) });
+    set.metrics.requests++;
+    set.metrics.duration.observe(seconds);
+    set.log.info({ reqId: c.get('requestId'), duration_ms: Math.round(seconds * 1e5) / 100 }, 'request');
   });
 }

@@ -1,13 +1,14 @@
 import type { Context } from 'hono';
-import { isUtf8 } from 'node:buffer';
 import { validationError } from './errors.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i;
+/** Throws on bytes that are not UTF-8; keeps a BOM, which JSON.parse then refuses. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Reads at most `limit` bytes; null as soon as the body is larger (the rest is never buffered). */
-async function readCapped(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Buffer | null> {
-  if (!body) return Buffer.alloc(0);
+async function readCapped(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array | null> {
+  if (!body) return new Uint8Array(0);
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -38,15 +39,20 @@ export async function readJsonBody(c: Context, limit = BODY_LIMIT_BYTES): Promis
   const length = c.req.header('content-length');
   // A declared length is enforced by the HTTP parser, so it is read whole; only chunked bodies stream through the cap.
   const bytes = length !== undefined
-    ? (Number(length) > limit ? null : Buffer.from(await c.req.raw.arrayBuffer()))
+    ? (Number(length) > limit ? null : await c.req.raw.arrayBuffer())
     : await readCapped(c.req.raw.body, limit);
   if (bytes === null) {
     c.header('Connection', 'close');
     return { response: c.json({ detail: `Request body is larger than ${limit} bytes` }, 413) };
   }
-  if (!isUtf8(bytes)) return { response: validationError(c, [{ loc: ['body'], msg: 'Body is not valid UTF-8', type: 'json_invalid' }]) };
+  let text: string;
   try {
-    return { value: JSON.parse(bytes.toString('utf8')) };
+    text = UTF8.decode(bytes);
+  } catch {
+    return { response: validationError(c, [{ loc: ['body'], msg: 'Body is not valid UTF-8', type: 'json_invalid' }]) };
+  }
+  try {
+    return { value: JSON.parse(text) };
   } catch (err) {
     return { response: validationError(c, [{ loc: ['body'], msg: `JSON decode error: ${(err as Error).message}`, type: 'json_invalid' }]) };
   }

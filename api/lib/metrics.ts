@@ -10,21 +10,38 @@ function counterOf(registry: Registry, name: string, help: string, read: () => n
   return new Counter({ name, help, registers: [registry], collect() { this.reset(); this.inc(read()); } });
 }
 
+const LABELS = ['method', 'route', 'status'] as const;
+type Label = (typeof LABELS)[number];
+
+/** One label set's HTTP metrics: a plain request count, read by http_requests_total at scrape time, and its histogram child. */
+export type HttpSeries = { requests: number; duration: Histogram.Internal<Label> };
+
 /** A registry per app (never prom-client's global one), so two apps in one process never collide. */
 export function createMetrics({ defaults = true } = {}) {
   const registry = new Registry();
   if (defaults) collectDefaultMetrics({ register: registry });
-  const labelNames = ['method', 'route', 'status'] as const;
   const created: Created = { users: 0, posts: 0 };
   counterOf(registry, 'users_created_total', 'Total number of users created', () => created.users);
   counterOf(registry, 'posts_created_total', 'Total number of posts created', () => created.posts);
+
+  const series: { labels: Record<Label, string>; s: HttpSeries }[] = [];
+  new Counter({
+    name: 'http_requests_total', help: 'HTTP requests by method, route pattern and status', labelNames: LABELS, registers: [registry],
+    collect() { this.reset(); for (const { labels, s } of series) this.inc(labels, s.requests); },
+  });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds', help: 'HTTP request duration in seconds by method, route pattern and status',
+    labelNames: LABELS, buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],
+  });
+
   return {
     registry,
     created,
-    httpRequests: new Counter({ name: 'http_requests_total', help: 'HTTP requests by method, route pattern and status', labelNames, registers: [registry] }),
-    httpDuration: new Histogram({
-      name: 'http_request_duration_seconds', help: 'HTTP request duration in seconds by method, route pattern and status',
-      labelNames, buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],
-    }),
+    /** A new label set's series, for the caller to keep: counting is then a `++` and one histogram sample. */
+    httpSeries(method: string, route: string, status: string): HttpSeries {
+      const s: HttpSeries = { requests: 0, duration: duration.labels(method, route, status) };
+      series.push({ labels: { method, route, status }, s });
+      return s;
+    },
   };
 }
