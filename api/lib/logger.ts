@@ -9,11 +9,12 @@ export type Logger = PinoLogger;
  * logged, so no redaction.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({ level, base: { service: 'wiki-api' } }, destination ?? stdoutBatched());
+  return pino({ level, base: { service: 'wiki-api' } }, destination ?? batchedDestination());
 }
 
-function stdoutBatched() {
-  const out = pino.destination({ dest: 1, sync: true, minLength: 4096, periodicFlush: 100 });
+/** The destination createLogger writes to: stdout, or another fd or file (the request-path bench uses /dev/null). */
+export function batchedDestination(dest: number | string = 1) {
+  const out = pino.destination({ dest, sync: true, minLength: 4096, periodicFlush: 100 });
   // pino flushes only an async destination at exit; this one may hold up to 4 KiB of lines.
   process.once('exit', () => out.flushSync());
   return out;

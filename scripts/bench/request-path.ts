@@ -8,16 +8,15 @@
  * ROUNDS (60), ROUTES (labels).
  */
 import { getRequestListener } from '@hono/node-server';
-import { Hono } from 'hono';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { resolve } from 'node:path';
-import { pino } from 'pino';
 import type { createApp } from '../../api/app.ts';
 import type { Sql } from '../../api/db/client.ts';
 import type { Lifecycle } from '../../api/lib/lifecycle.ts';
-import type { createLogger } from '../../api/lib/logger.ts';
+import { batchedDestination, type createLogger } from '../../api/lib/logger.ts';
 import type { createMetrics } from '../../api/lib/metrics.ts';
+import { referenceApp } from './reference.ts';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => unknown;
 type Request = { method: string; url: string; body?: string };
@@ -31,20 +30,12 @@ const CONCURRENCY = 20;
 const row = () => ({ id: 7, name: 'bench user', created_time: new Date(), post_id: 3, user_id: 1, content: 'a benchmark post body' });
 const sql = ((..._args: unknown[]) => Promise.resolve([row()])) as unknown as Sql;
 
-function referenceApp(): Listener {
-  const app = new Hono();
-  app.post('/users', async (c) => { const { name } = await c.req.json(); const [u] = await sql`INSERT ${name}`; return c.json(u, 201); });
-  app.get('/users/:id', async (c) => { const [u] = await sql`SELECT ${Number(c.req.param('id'))}`; return u ? c.json(u) : c.json({ detail: 'User not found' }, 404); });
-  app.post('/posts', async (c) => { const { user_id, content } = await c.req.json(); const [p] = await sql`INSERT ${user_id} ${content}`; return c.json(p, 201); });
-  return getRequestListener(app.fetch);
-}
-
 type ApiModules = { createApp: typeof createApp; createLogger: typeof createLogger; createMetrics: typeof createMetrics; Lifecycle: typeof Lifecycle };
-/** The API as the server assembles it, logging through pino's batched destination to /dev/null. */
+/** The API as the server assembles it, its log destination batched as in production but to /dev/null. */
 function apiApp(m: ApiModules): Listener {
   const lifecycle = new m.Lifecycle();
   lifecycle.phase = 'ready';
-  const log = m.createLogger('info', pino.destination({ dest: '/dev/null', sync: true, minLength: 4096 }));
+  const log = m.createLogger('info', batchedDestination('/dev/null'));
   return getRequestListener(m.createApp({ sql, metrics: m.createMetrics({ defaults: false }), log, lifecycle }).fetch);
 }
 
@@ -102,7 +93,7 @@ async function block(listener: Listener, next: () => Request): Promise<number> {
   return Number(process.hrtime.bigint() - start) / BLOCK / 1000;
 }
 
-const apps: [string, Listener][] = [['reference', referenceApp()]];
+const apps: [string, Listener][] = [['reference', getRequestListener(referenceApp(sql).fetch)]];
 for (const dir of process.argv.length > 2 ? process.argv.slice(2) : ['dist']) apps.push([dir, apiApp(await build(dir))]);
 
 for (const [label, next] of Object.entries(ROUTES).filter(([l]) => !ONLY || ONLY.includes(l))) {
