@@ -319,42 +319,73 @@ describe('node registration', () => {
   });
 });
 
-describe('a boot interrupted inside release recovers on the next start', () => {
-  // SIGTERM once helm has recorded its pending revision (as Helm does before it waits).
-  const pending = (state: string) => () => existsSync(join(state, 'helm.json')) && /"status":"pending-/.test(readFileSync(join(state, 'helm.json'), 'utf8'));
+describe('a boot interrupted inside release, or inside its own recovery, recovers on the next start', () => {
+  const statuses = (state: string) => (existsSync(join(state, 'helm.json')) ? helmHistory(state).map((h) => h.status) : []);
+  // SIGTERM once helm has saved `status` (as Helm 4 does before it acts and waits).
+  const saved = (state: string, status: string) => () => statuses(state).at(-1) === status;
+  const KEPT = 'kept for the new install: PersistentVolumeClaim/data-wiki-postgresql-0, PersistentVolumeClaim/wiki-grafana, PersistentVolumeClaim/wiki-prometheus, Secret/wiki-postgresql';
 
   it('first install interrupted (pending-install) → uninstall, install, READY; nothing else deleted', async () => {
     const w = world();
     const env = { ...w.env, WIKI_PROBE_URL: svc.url };
-    const killed = await boot({ ...env, FAKE_HANG: '["helm upgrade"]' }, { until: pending(w.state) });
+    const killed = await boot({ ...env, FAKE_HANG: '["helm upgrade"]' }, { until: saved(w.state, 'pending-install') });
     assert.equal(killed.code, 0, killed.output);
-    assert.deepEqual(helmHistory(w.state).map((h) => h.status), ['pending-install'], 'what a real interrupted install leaves');
-    // Without recovery Helm 4 refuses: the fake replays its errPending.
+    assert.deepEqual(statuses(w.state), ['pending-install'], 'what a real interrupted install leaves');
     const b = await boot(env, { until: ready });
     assert.equal(b.code, 0, b.output);
-    assert.match(b.output, /release: found revision 1 pending-install \(an interrupted first install\): uninstalling it \(PVCs and kept Secrets stay\), then installing/);
+    assert.ok(b.output.includes(`release: found revision 1 pending-install (an interrupted first install): uninstalling it, then installing; ${KEPT}`), b.output);
     const last = callsOfLastBoot(b);
     assert.ok(last.some((c) => c.startsWith('helm history wiki --max 20 --output json')));
     assert.ok(last.some((c) => c.startsWith('helm uninstall wiki --wait')));
     assert.ok(last.findIndex((c) => c.startsWith('helm uninstall')) < last.findIndex((c) => c.startsWith('helm upgrade --install')));
     assert.deepEqual(last.filter((c) => DESTRUCTIVE.test(c)), []);
-    assert.deepEqual(helmHistory(w.state).map((h) => h.status), ['deployed']);
+    assert.deepEqual(statuses(w.state), ['deployed']);
     assert.match(b.output, /READY in/);
+  });
+
+  it('the recovery\'s own uninstall interrupted (uninstalling, nothing deployed) → uninstall again, install, READY', async () => {
+    const w = world();
+    const env = { ...w.env, WIKI_PROBE_URL: svc.url };
+    await boot({ ...env, FAKE_HANG: '["helm upgrade"]' }, { until: saved(w.state, 'pending-install') });
+    const killed = await boot({ ...env, FAKE_HANG: '["helm uninstall"]' }, { until: saved(w.state, 'uninstalling') });
+    assert.equal(killed.code, 0, killed.output);
+    assert.deepEqual(statuses(w.state), ['uninstalling'], 'Helm saves uninstalling before it deletes and purges after --wait');
+    const b = await boot(env, { until: ready });
+    assert.equal(b.code, 0, b.output);
+    assert.ok(b.output.includes(`release: found revision 1 uninstalling (an interrupted uninstall): uninstalling it, then installing; ${KEPT}`), b.output);
+    assert.deepEqual(callsOfLastBoot(b).filter((c) => DESTRUCTIVE.test(c)), []);
+    assert.deepEqual(statuses(w.state), ['deployed']);
   });
 
   it('upgrade interrupted (pending-upgrade) → rollback to the deployed revision, then upgrade, READY', async () => {
     const w = world();
     const env = { ...w.env, WIKI_PROBE_URL: svc.url };
     assert.equal((await boot(env, { until: ready })).code, 0);
-    const killed = await boot({ ...env, FAKE_HANG: '["helm upgrade"]' }, { until: pending(w.state) });
+    const killed = await boot({ ...env, FAKE_HANG: '["helm upgrade"]' }, { until: saved(w.state, 'pending-upgrade') });
     assert.equal(killed.code, 0, killed.output);
-    assert.deepEqual(helmHistory(w.state).map((h) => h.status), ['deployed', 'pending-upgrade']);
+    assert.deepEqual(statuses(w.state), ['deployed', 'pending-upgrade']);
     const b = await boot(env, { until: ready });
     assert.equal(b.code, 0, b.output);
     assert.match(b.output, /release: found revision 2 pending-upgrade \(an interrupted upgrade\): rolling back to revision 1, then upgrading/);
     assert.ok(callsOfLastBoot(b).some((c) => c.startsWith('helm rollback wiki 1 --wait')));
     assert.deepEqual(callsOfLastBoot(b).filter((c) => DESTRUCTIVE.test(c)), []);
     assert.match(b.output, /release: release wiki deployed \(revision 4\)/);
+  });
+
+  it('the recovery\'s own rollback interrupted (pending-rollback) → roll back again, upgrade, READY', async () => {
+    const w = world();
+    const env = { ...w.env, WIKI_PROBE_URL: svc.url };
+    assert.equal((await boot(env, { until: ready })).code, 0);
+    await boot({ ...env, FAKE_HANG: '["helm upgrade"]' }, { until: saved(w.state, 'pending-upgrade') });
+    const killed = await boot({ ...env, FAKE_HANG: '["helm rollback"]' }, { until: saved(w.state, 'pending-rollback') });
+    assert.equal(killed.code, 0, killed.output);
+    assert.deepEqual(statuses(w.state), ['deployed', 'pending-upgrade', 'pending-rollback']);
+    const b = await boot(env, { until: ready });
+    assert.equal(b.code, 0, b.output);
+    assert.match(b.output, /release: found revision 3 pending-rollback \(an interrupted rollback\): rolling back to revision 1, then upgrading/);
+    assert.deepEqual(callsOfLastBoot(b).filter((c) => DESTRUCTIVE.test(c)), []);
+    assert.equal(statuses(w.state).at(-1), 'deployed');
+    assert.match(b.output, /READY in/);
   });
 
   it('a deployed release is upgraded as it is: no history action', async () => {

@@ -1,7 +1,9 @@
 /**
- * The operator commands as `wiki <command>` runs them (start-cluster.ts), against the fakes: backup
- * and restore go through the fake `kubectl exec` to real pg_dump and psql 18 on the tests' real
- * PostgreSQL 18; `wiki status` and `wiki logs` read the fake's `kubectl get pods -o json` and logs.
+ * The operator commands as `wiki <command>` runs them (start-cluster.ts). Backup and restore: the
+ * argv after `kubectl exec … --` runs, through the fake kubectl, with exactly the environment the chart
+ * renders for the PostgreSQL container, against a real PostgreSQL 18 initialised as the official image
+ * does, on a volume made by this chart and by the previous one (test/support/postgres-pod.ts).
+ * `wiki status` and `wiki logs` read the fake's `kubectl get pods -o json` and logs.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,7 +13,9 @@ import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { appOn, ROOT } from '../../test/support/api.ts';
 import { FAKES, fakeHome } from '../../test/support/appliance.ts';
-import { startPostgres, type TestPostgres } from '../../test/support/postgres.ts';
+import { renderAppliance } from '../../test/support/helm.ts';
+import { startPostgresPod, type PostgresPod } from '../../test/support/postgres-pod.ts';
+import { requireTool } from '../../test/support/tools.ts';
 
 const PG_BIN = process.env.WIKI_PG_BIN;
 
@@ -38,100 +42,110 @@ const needPgClients = (t: TestContext) => {
   return false;
 };
 
-describe('wiki backup / wiki restore on a real PostgreSQL 18', () => {
-  let pg: TestPostgres;
-  const url = (db: string) => pg.url.replace(/\/postgres$/, `/${db}`);
-  let src: Awaited<ReturnType<typeof appOn>>;
-  let dst: Awaited<ReturnType<typeof appOn>>;
-  const w = world();
-  const rows = async (db: typeof src) => ({
-    users: await db.sql`SELECT id, name, created_time FROM users ORDER BY id`,
-    posts: await db.sql`SELECT post_id, user_id, content, created_time FROM posts ORDER BY post_id`,
-  });
-  const post = async (db: typeof src, path: string, body: unknown) => {
-    const r = await db.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    assert.equal(r.status, 201);
-    return (await r.json()) as { id?: number; post_id?: number };
-  };
-  let dump = '';
+for (const layout of ['this chart', 'previous chart'] as const) {
+  describe(`wiki backup / wiki restore in the chart's PostgreSQL container (a volume made by ${layout}), real PostgreSQL 18`, () => {
+    let src: PostgresPod;
+    let dst: PostgresPod;
+    let srcApp: Awaited<ReturnType<typeof appOn>>;
+    let dstApp: Awaited<ReturnType<typeof appOn>>;
+    const w = world();
+    const inPod = (pod: PostgresPod) => ({ ...w.env, FAKE_POD_EXEC_ENV: JSON.stringify(pod.execEnv) });
+    const rows = async (db: typeof srcApp) => ({
+      users: await db.sql`SELECT id, name, created_time FROM users ORDER BY id`,
+      posts: await db.sql`SELECT post_id, user_id, content, created_time FROM posts ORDER BY post_id`,
+    });
+    const post = async (db: typeof srcApp, path: string, body: unknown) => {
+      const r = await db.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal(r.status, 201);
+      return (await r.json()) as { id?: number; post_id?: number };
+    };
+    let dump = '';
 
-  before(async () => {
-    pg = await startPostgres();
-    const admin = await appOn(pg.url, { reset: false });
-    await admin.sql`CREATE DATABASE src`;
-    await admin.sql`CREATE DATABASE dst`;
-    await admin.close();
-    src = await appOn(url('src'));
-    dst = await appOn(url('dst'));
-    for (const name of ['Alice', 'Bob', 'Charlie', 'Dora']) await post(src, '/users', { name });
-    await post(src, '/posts', { user_id: 1, content: 'first post, with a tab\there and a \\backslash' });
-    await post(src, '/posts', { user_id: 2, content: 'héllo ✓' });
-    // Dora is gone: the sequence is ahead of the rows, as after any delete (or failed insert).
-    await src.sql`DELETE FROM users WHERE id = 4`;
-  });
-  after(async () => { await src?.close(); await dst?.close(); await pg?.destroy(); });
+    before(async (t) => {
+      if (!needPgClients(t as never) || !requireTool(t as never, 'helm')) return;
+      [src, dst] = await Promise.all([startPostgresPod(renderAppliance(), layout), startPostgresPod(renderAppliance(), layout)]);
+      // The API migrates as its own role, as its pods do on first start.
+      srcApp = await appOn(src.apiUrl, { reset: false });
+      dstApp = await appOn(dst.apiUrl, { reset: false });
+      for (const name of ['Alice', 'Bob', 'Charlie', 'Dora']) await post(srcApp, '/users', { name });
+      await post(srcApp, '/posts', { user_id: 1, content: 'first post, with a tab\there and a \\backslash' });
+      await post(srcApp, '/posts', { user_id: 2, content: 'héllo ✓' });
+      // Dora is gone: the sequence is ahead of the rows, as after any delete (or failed insert).
+      await srcApp.sql`DELETE FROM users WHERE id = 4`;
+    });
+    after(async () => { await srcApp?.close(); await dstApp?.close(); await src?.destroy(); await dst?.destroy(); });
 
-  it('backup: the data of one database, row counts on stderr', (t) => {
-    if (!needPgClients(t)) return;
-    const r = wiki(['backup'], { ...w.env, FAKE_POSTGRES_URL: url('src') });
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stderr, 'wiki backup: 3 users, 2 posts from wiki-postgresql-0\n');
-    assert.match(r.stdout, /^-- PostgreSQL database dump$/m);
-    assert.match(r.stdout, /^COPY public\.users \(id, name, created_time\) FROM stdin;$/m);
-    assert.match(r.stdout, /setval\('public\.users_id_seq', 4, true\)/);
-    assert.doesNotMatch(r.stdout, /CREATE TABLE|schema_migrations/, 'data only: the schema is the API\'s migrations');
-    dump = r.stdout;
-  });
+    it('the pod\'s environment has no POSTGRES_DB: the exec reaches the wiki database through WIKI_DB_*', (t) => {
+      if (!needPgClients(t) || !requireTool(t, 'helm')) return;
+      assert.equal(src.execEnv.POSTGRES_DB, undefined);
+      assert.equal(src.execEnv.PGPASSWORD, undefined, 'the fake sets nothing the chart does not');
+    });
 
-  it('restore into an empty database: same rows and ids, and the next user gets the next id', async (t) => {
-    if (!needPgClients(t) || !dump) return;
-    const r = wiki(['restore'], { ...w.env, FAKE_POSTGRES_URL: url('dst') }, dump);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stderr, 'wiki restore: 3 users, 2 posts restored into wiki-postgresql-0 (the backup held 3 users, 2 posts)\n');
-    assert.deepEqual(await rows(dst), await rows(src));
-    assert.equal((await post(dst, '/users', { name: 'Eve' })).id, 5, 'after the restored sequence, not max(id)+1');
-    assert.equal((await post(dst, '/posts', { user_id: 1, content: 'again' })).post_id, 3);
-  });
+    it('backup: the data of the wiki database, row counts on stderr', (t) => {
+      if (!needPgClients(t) || !requireTool(t, 'helm')) return;
+      const r = wiki(['backup'], inPod(src));
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, 'wiki backup: 3 users, 2 posts from wiki-postgresql-0\n');
+      assert.match(r.stdout, /^-- PostgreSQL database dump$/m);
+      assert.match(r.stdout, /^COPY public\.users \(id, name, created_time\) FROM stdin;$/m);
+      assert.match(r.stdout, /setval\('public\.users_id_seq', 4, true\)/);
+      assert.doesNotMatch(r.stdout, /CREATE TABLE|schema_migrations/, 'data only: the schema is the API\'s migrations');
+      dump = r.stdout;
+    });
 
-  it('restore into a database with rows: refused without --force, nothing changed', async (t) => {
-    if (!needPgClients(t) || !dump) return;
-    const before = await rows(dst);
-    const r = wiki(['restore'], { ...w.env, FAKE_POSTGRES_URL: url('dst') }, dump);
-    assert.equal(r.code, 1);
-    assert.equal(r.stderr, 'wiki restore: the database already holds 4 users and 3 posts; nothing was changed (add --force to replace them)\n');
-    assert.deepEqual(await rows(dst), before);
-  });
+    it('restore into a second, fresh appliance: same rows and ids, and the next user gets the next id', async (t) => {
+      if (!needPgClients(t) || !dump) return;
+      const r = wiki(['restore'], inPod(dst), dump);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, 'wiki restore: 3 users, 2 posts restored into wiki-postgresql-0 (the backup held 3 users, 2 posts)\n');
+      assert.deepEqual(await rows(dstApp), await rows(srcApp));
+      assert.equal((await post(dstApp, '/users', { name: 'Eve' })).id, 5, 'after the restored sequence, not max(id)+1');
+      assert.equal((await post(dstApp, '/posts', { user_id: 1, content: 'again' })).post_id, 3);
+    });
 
-  it('restore --force -i FILE: replaces the rows in one transaction', async (t) => {
-    if (!needPgClients(t) || !dump) return;
-    const file = join(w.state, 'wiki.sql');
-    writeFileSync(file, dump);
-    const r = wiki(['restore', '--force', '-i', file], { ...w.env, FAKE_POSTGRES_URL: url('dst') });
-    assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(await rows(dst), await rows(src));
-    assert.equal((await post(dst, '/users', { name: 'Eve' })).id, 5);
-  });
+    it('restore into a database with rows: refused without --force, nothing changed', async (t) => {
+      if (!needPgClients(t) || !dump) return;
+      const before = await rows(dstApp);
+      const r = wiki(['restore'], inPod(dst), dump);
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, 'wiki restore: the database already holds 4 users and 3 posts; nothing was changed (add --force to replace them)\n');
+      assert.deepEqual(await rows(dstApp), before);
+    });
 
-  it('garbage, a cut-off file, or a dump failing half-way: a clear error, and nothing changed', async (t) => {
-    if (!needPgClients(t) || !dump) return;
-    const before = await rows(dst);
-    const env = { ...w.env, FAKE_POSTGRES_URL: url('dst') };
-    const garbage = wiki(['restore', '--force'], env, 'DROP TABLE users;\n');
-    assert.equal(garbage.code, 1);
-    assert.match(garbage.stderr, /^wiki restore: not a wiki backup: no "-- PostgreSQL database dump" header .*; nothing was changed\n$/);
-    const cut = wiki(['restore', '--force'], env, dump.slice(0, dump.indexOf('\\.')));
-    assert.equal(cut.code, 1);
-    assert.match(cut.stderr, /the backup is incomplete/);
-    // Passes the format check, then a bad row inside COPY: psql stops, the transaction (TRUNCATE included) is rolled back.
-    const bad = dump.replace(/^(1\t)Alice\t/m, 'not-a-number\tAlice\t');
-    assert.notEqual(bad, dump);
-    const half = wiki(['restore', '--force'], env, bad);
-    assert.equal(half.code, 1);
-    assert.match(half.stderr, /^wiki restore: invalid input syntax for type integer: "not-a-number".* \(the transaction was rolled back: nothing was changed\)\n$/);
-    assert.deepEqual(await rows(dst), before);
-    assert.ok(!readFileSync(join(w.state, 'calls.jsonl'), 'utf8').includes('DROP TABLE'), 'garbage never reached the pod');
+    it('restore --force -i FILE on the same appliance: replaces the rows in one transaction', async (t) => {
+      if (!needPgClients(t) || !dump) return;
+      const file = join(w.state, 'wiki.sql');
+      writeFileSync(file, dump);
+      for (const pod of [dst, src]) {
+        const r = wiki(['restore', '--force', '-i', file], inPod(pod));
+        assert.equal(r.code, 0, r.stderr);
+      }
+      assert.deepEqual(await rows(dstApp), await rows(srcApp));
+      assert.equal((await post(dstApp, '/users', { name: 'Eve' })).id, 5);
+      assert.equal((await post(srcApp, '/users', { name: 'Eve' })).id, 5);
+    });
+
+    it('garbage, a cut-off file, or a dump failing half-way: a clear error, and nothing changed', async (t) => {
+      if (!needPgClients(t) || !dump) return;
+      const before = await rows(dstApp);
+      const env = inPod(dst);
+      const garbage = wiki(['restore', '--force'], env, 'DROP TABLE users;\n');
+      assert.equal(garbage.code, 1);
+      assert.match(garbage.stderr, /^wiki restore: not a wiki backup: no "-- PostgreSQL database dump" header .*; nothing was changed\n$/);
+      const cut = wiki(['restore', '--force'], env, dump.slice(0, dump.indexOf('\\.')));
+      assert.equal(cut.code, 1);
+      assert.match(cut.stderr, /the backup is incomplete/);
+      // Passes the format check, then a bad row inside COPY: psql stops, the transaction (TRUNCATE included) is rolled back.
+      const bad = dump.replace(/^(1\t)Alice\t/m, 'not-a-number\tAlice\t');
+      assert.notEqual(bad, dump);
+      const half = wiki(['restore', '--force'], env, bad);
+      assert.equal(half.code, 1);
+      assert.match(half.stderr, /^wiki restore: invalid input syntax for type integer: "not-a-number".* \(the transaction was rolled back: nothing was changed\)\n$/);
+      assert.deepEqual(await rows(dstApp), before);
+      assert.ok(!readFileSync(join(w.state, 'calls.jsonl'), 'utf8').includes('DROP TABLE'), 'garbage never reached the pod');
+    });
   });
-});
+}
 
 describe('wiki status and wiki logs against the fakes', () => {
   const ready = (w: ReturnType<typeof world>) => writeFileSync(join(w.state, 'wiki/boot-state.json'), JSON.stringify({ phase: 'READY', since: '2026-11-21T10:03:00.000Z' }));

@@ -38,10 +38,13 @@ export async function postgresPod(ctx: Ctx): Promise<string> {
 }
 
 /**
- * A PostgreSQL client program run in the PostgreSQL pod as the image's own user and database
- * (their values stay in the pod's environment, never on our command line).
+ * A PostgreSQL client program run in the PostgreSQL pod as the wiki's own role on the wiki's database
+ * (WIKI_DB_* in the chart's container environment): that role owns the tables on a volume made by this
+ * chart (a plain role) and by the previous one (its superuser), while POSTGRES_DB is never set in the
+ * pod and POSTGRES_USER names a role the previous chart never created. The Unix socket, which the
+ * image trusts; the password rides in the environment for any stricter pg_hba, never on a command line.
  */
 export const inPostgres = (pod: string, program: 'pg_dump' | 'psql', args: string[], { stdin }: { stdin: boolean }) => [
   'exec', ...(stdin ? ['--stdin'] : []), '--namespace', NAMESPACE, pod, '--container', 'postgresql', '--',
-  'sh', '-c', 'exec "$0" --username="$POSTGRES_USER" --dbname="$POSTGRES_DB" "$@"', program, ...args,
+  'sh', '-c', 'PGPASSWORD="$WIKI_DB_PASSWORD" exec "$0" --username="$WIKI_DB_USER" --dbname="$WIKI_DB_NAME" "$@"', program, ...args,
 ];

@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import { clusterDiagnostics } from '../diagnostics.ts';
 import { writeGenerated } from '../files.ts';
 import { helm, NAMESPACE, RELEASE } from '../kube.ts';
-import { recoveryFor, releaseHistory } from '../release-recovery.ts';
+import { interrupted, KEPT_ON_UNINSTALL, recoveryFor, releaseHistory } from '../release-recovery.ts';
 import { applianceValues } from '../values.ts';
 import type { Phase } from '../context.ts';
 
@@ -16,12 +16,14 @@ export const release: Phase = {
     writeGenerated(ctx, ctx.paths.values, stringify(values), { shown: stringify(masked) });
     const timeout = ['--timeout', `${ctx.cfg.timeouts.release}s`];
 
-    const recovery = recoveryFor(await releaseHistory(ctx));
+    const history = await releaseHistory(ctx);
+    const recovery = recoveryFor(history);
+    const why = interrupted(history.at(-1)?.status ?? '');
     if (recovery.action === 'uninstall') {
-      ctx.log.line('release', `found ${recovery.found} (an interrupted first install): uninstalling it (PVCs and kept Secrets stay), then installing`);
+      ctx.log.line('release', `found ${recovery.found} (${why}): uninstalling it, then installing; kept for the new install: ${KEPT_ON_UNINSTALL.join(', ')}`);
       await helm(ctx, ['uninstall', RELEASE, '--wait', ...timeout]);
     } else if (recovery.action === 'rollback') {
-      ctx.log.line('release', `found ${recovery.found} (an interrupted upgrade): rolling back to revision ${recovery.to}, then upgrading`);
+      ctx.log.line('release', `found ${recovery.found} (${why}): rolling back to revision ${recovery.to}, then upgrading`);
       await helm(ctx, ['rollback', RELEASE, String(recovery.to), '--wait', ...timeout]);
     }
 

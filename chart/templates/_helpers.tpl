@@ -130,7 +130,7 @@ seccompProfile:
 http://{{ include "wiki.componentName" (dict "root" . "component" "prometheus") }}:9090
 {{- end }}
 
-{{/* Grafana's public root URL: as given, else from ingress.host, else the request's host with no port (never :3000). */}}
+{{/* Grafana's public root URL: as given, else from ingress.host, else Grafana's own domain (localhost) with no port (never :3000). */}}
 {{- define "wiki.grafana.rootUrl" -}}
 {{- if .Values.grafana.rootUrl }}{{ .Values.grafana.rootUrl }}
 {{- else if .Values.ingress.host }}{{ ternary "https" "http" (not (empty .Values.ingress.tls)) }}://{{ .Values.ingress.host }}/grafana/

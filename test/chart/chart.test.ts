@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it, before } from 'node:test';
 import { readPins } from '../../bootstrap/pins.ts';
-import { budget, byKind, bytes, CHART, find, helm, render, workloads, type K8sObject } from '../support/helm.ts';
+import { KEPT_ON_UNINSTALL } from '../../bootstrap/release-recovery.ts';
+import { budget, byKind, bytes, CHART, find, helm, render, renderAppliance, workloads, type K8sObject } from '../support/helm.ts';
 import { requireTool } from '../support/tools.ts';
 
 const CI_VALUES = readdirSync(`${CHART}/ci`).filter((f) => f.endsWith('.yaml')).sort();
@@ -257,6 +258,29 @@ describe('meaning of the default render', () => {
     assert.equal(root(['--set', 'ingress.host=wiki.example.com']), 'http://wiki.example.com/grafana/');
     assert.equal(root(['--set', 'ingress.host=wiki.example.com', '--set', 'ingress.tls[0].hosts[0]=wiki.example.com', '--set', 'ingress.tls[0].secretName=wiki-tls']), 'https://wiki.example.com/grafana/');
     assert.equal(root(['--set', 'grafana.rootUrl=http://localhost:8080/grafana/']), 'http://localhost:8080/grafana/');
+  });
+
+  it('what an uninstall keeps is what the appliance\'s recovery says it keeps: every PVC and the PostgreSQL Secret', (t) => {
+    if (!requireTool(t, 'helm')) return;
+    const rendered = renderAppliance();
+    const kept = rendered.filter((o) => o.metadata.annotations?.['helm.sh/resource-policy'] === 'keep').map((o) => `${o.kind}/${o.metadata.name}`);
+    // A StatefulSet's claims are made by its controller, not Helm: an uninstall never deletes them.
+    const claims = byKind(rendered, 'StatefulSet').flatMap((s) => s.spec.volumeClaimTemplates.map((c: any) => `PersistentVolumeClaim/${c.metadata.name}-${s.metadata.name}-0`));
+    assert.deepEqual([...kept, ...claims].sort(), [...KEPT_ON_UNINSTALL].sort());
+    for (const pvc of byKind(rendered, 'PersistentVolumeClaim')) assert.equal(pvc.metadata.annotations?.['helm.sh/resource-policy'], 'keep', pvc.metadata.name);
+  });
+
+  it('Grafana behind any host and port: served from /grafana/ for every Host, the appliance\'s root URL on WIKI_HOST_PORT', (t) => {
+    if (!requireTool(t, 'helm')) return;
+    const env = (objs: K8sObject[]) => Object.fromEntries(find(objs, 'Deployment', 'wiki-grafana').spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+    for (const port of ['8080', '9090']) {
+      const e = env(renderAppliance({ WIKI_HOST_PORT: port }));
+      // Redirects use root_url's path (AppSubURL); its host only reaches absolute links, so it names the port users publish.
+      assert.equal(e.GF_SERVER_ROOT_URL, `http://localhost:${port}/grafana/`);
+      assert.equal(e.GF_SERVER_SERVE_FROM_SUB_PATH, 'true');
+      assert.equal(e.GF_SERVER_ENFORCE_DOMAIN, 'false', 'enforce_domain would 301 every other Host to localhost');
+    }
+    assert.equal(new URL(env(objs).GF_SERVER_ROOT_URL.replace('%(protocol)s', 'http').replace('%(domain)s', 'localhost')).pathname, '/grafana/');
   });
 
   it('one Ingress, no host, /grafana → Grafana and / → API, Prefix, no rewrite', (t) => {

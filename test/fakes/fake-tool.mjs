@@ -4,8 +4,9 @@
 // present and running, helm revisions) lives in $FAKE_STATE so calls see each other's effects;
 // outputs and error texts follow the real tools. $FAKE_FAIL / $FAKE_HANG hold JSON arrays of
 // "tool arg arg" prefixes that fail (exit 1, the real tool's kind of message) or hang until killed.
-// `helm upgrade` records its pending revision before it hangs or fails, as Helm does, so a boot
-// killed inside it leaves what a real one leaves. Where each replayed text comes from:
+// `helm upgrade`, `rollback` and `uninstall` record their pending state (pending-install/-upgrade,
+// pending-rollback, uninstalling) before they hang or fail, as Helm 4 saves it before it acts and
+// waits, so a boot killed inside one leaves what a real one leaves. Where each replayed text comes from:
 //   helm:    helm/helm v4.3.0 pkg/action/action.go errPending, pkg/cmd/upgrade.go ("UPGRADE FAILED: %w",
 //            "Release %q does not exist. Installing it now."), pkg/cmd/history.go releaseInfo (history
 //            JSON), pkg/release/common/status.go (statuses), pkg/action/install.go / upgrade.go
@@ -14,8 +15,9 @@
 //   kubectl: `get pods -o json` is a v1 List; `logs --prefix` lines are "[pod/<pod>/<container>] ...";
 //            `wait` on no object: "error: no matching resources found".
 //   k3d:     k3d-io/k3d v5.9.0 (cluster list JSON fields, log lines).
-// `kubectl exec` runs the command after `--` here, against $FAKE_POSTGRES_URL with the pod's
-// POSTGRES_USER/POSTGRES_DB, so backup and restore go through real pg_dump and psql.
+// `kubectl exec` runs the command after `--` here with exactly $FAKE_POD_EXEC_ENV, the environment the
+// container would have (test/support/postgres-pod.ts builds it from the rendered chart and the image's
+// ENV), so backup and restore go through real pg_dump and psql; the fake adds no variable of its own.
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -52,8 +54,8 @@ function interrupt() {
   return false;
 }
 
-// helm upgrade interrupts itself after recording its pending revision.
-if (tool === 'helm' && args[0] === 'upgrade') run();
+// helm interrupts itself after recording its pending state.
+if (tool === 'helm' && ['upgrade', 'rollback', 'uninstall'].includes(args[0])) run();
 else if (!interrupt()) run();
 
 function run() {
@@ -192,14 +194,12 @@ function podList() {
 function kubectlExec(rest) {
   const pod = rest[rest.indexOf('--namespace') + 2];
   if (!podList().items.some((p) => p.metadata.name === pod)) return fail(`Error from server (NotFound): pods "${pod}" not found`);
-  const url = process.env.FAKE_POSTGRES_URL;
-  if (!url) return fail('error: Internal error occurred: error executing command in container: no PostgreSQL behind this fake (set FAKE_POSTGRES_URL)');
-  const u = new URL(url);
+  const env = process.env.FAKE_POD_EXEC_ENV;
+  if (!env) return fail('error: Internal error occurred: error executing command in container: no container behind this fake (set FAKE_POD_EXEC_ENV)');
   const argv = rest.slice(rest.indexOf('--') + 1);
   const r = spawnSync(argv[0], argv.slice(1), {
     input: rest.includes('--stdin') ? readFileSync(0) : undefined,
-    env: { PATH: `${process.env.WIKI_PG_BIN ?? ''}:${process.env.PATH}`, POSTGRES_USER: decodeURIComponent(u.username), POSTGRES_DB: u.pathname.slice(1),
-      PGHOST: u.hostname, PGPORT: u.port, PGPASSWORD: decodeURIComponent(u.password) },
+    env: JSON.parse(env),
     maxBuffer: 1 << 30,
   });
   // No process.exit(): it may drop the tail of a large dump still queued for the pipe.
@@ -222,6 +222,8 @@ function helm() {
     case 'upgrade': {
       const install = !last || last.status === 'uninstalled';
       if (!install && ['pending-install', 'pending-upgrade', 'pending-rollback'].includes(last.status)) return fail('Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress');
+      // pkg/action/upgrade.go prepareUpgrade: a last revision neither deployed nor failed/superseded needs a deployed one to start from.
+      if (!install && !['deployed', 'failed', 'superseded'].includes(last.status) && !history.some((h) => h.status === 'deployed')) return fail('Error: UPGRADE FAILED: "wiki" has no deployed releases');
       const revision = (last?.revision ?? 0) + 1;
       const values = readFileSync(args[args.indexOf('--values') + 1], 'utf8');
       const apiImage = /image_name: (\S+)/.exec(values)?.[1];
@@ -239,15 +241,23 @@ function helm() {
       return out(`NAME: wiki\nLAST DEPLOYED: Sat Nov 21 10:02:00 2026\nNAMESPACE: wiki\nSTATUS: deployed\nREVISION: ${revision}\nDESCRIPTION: ${install ? 'Install complete' : 'Upgrade complete'}`);
     }
     case 'uninstall': {
+      // pkg/action/uninstall.go Run: the last revision saved as uninstalling, then deletion and --wait, then the purge.
       if (!history.length) return fail('Error: uninstall: Release not loaded: wiki: release: not found');
+      Object.assign(last, { status: 'uninstalling', description: 'Deletion in progress (or silently failed)' });
+      save();
+      if (interrupt()) return;
       rmSync(file('helm.json'));
       return out('release "wiki" uninstalled');
     }
     case 'rollback': {
+      // pkg/action/rollback.go: the target revision is created pending-rollback ("Rollback to N"), then applied, then the old one superseded.
       const to = history.find((h) => h.revision === Number(args[2]));
       if (!to) return fail(`Error: release has no ${args[2]} version`);
-      for (const h of history) if (h.status === 'deployed' || h.status.startsWith('pending-')) Object.assign(h, { status: 'superseded', description: 'superseded by new release' });
-      history.push({ revision: last.revision + 1, status: 'deployed', description: `Rollback to ${to.revision}`, apiImage: to.apiImage });
+      history.push({ revision: last.revision + 1, status: 'pending-rollback', description: `Rollback to ${to.revision}`, apiImage: to.apiImage });
+      save();
+      if (interrupt()) return;
+      for (const h of history.slice(0, -1)) if (h.status === 'deployed' || h.status.startsWith('pending-')) Object.assign(h, { status: 'superseded', description: 'superseded by new release' });
+      history.at(-1).status = 'deployed';
       save();
       return out('Rollback was a success! Happy Helming!');
     }

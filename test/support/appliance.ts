@@ -78,11 +78,14 @@ export async function fakeService(state: ServiceMode): Promise<{ url: string; se
     if (url === '/healthz/ready') return json(200, { status: 'ok' });
     if (url === '/metrics') { res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }); return res.end(`# HELP users_created_total Total number of users created\nusers_created_total ${state.users}\n`); }
     if (url === '/grafana/api/health') return json(200, { database: 'ok', version: '13.2.3' });
-    if (url === '/grafana/api/dashboards/uid/creation-dashboard-678') {
-      // As Grafana with anonymous viewers (the chart's default): no credentials read it, wrong ones are refused.
+    if (url === '/grafana/api/dashboards/uid/creation-dashboard-678' || url === '/grafana/api/datasources/uid/wiki-prometheus/health') {
+      // As Grafana 13 with anonymous viewers (the chart's default): no credentials read it, wrong ones are
+      // refused with its auth.unauthorized body (pkg/services/authn/authnimpl/service.go errCantAuthenticateReq).
       const auth = req.headers.authorization;
       const ok = auth === undefined ? state.anonymousViewer !== false : auth === `Basic ${Buffer.from(`admin:${state.password}`).toString('base64')}`;
-      return ok ? json(200, { dashboard: { uid: 'creation-dashboard-678', title: 'Creation' } }) : json(401, { message: 'Unauthorized' });
+      if (!ok) return json(401, { extra: null, message: 'Unauthorized', messageId: 'auth.unauthorized', statusCode: 401, traceID: '' });
+      if (url.endsWith('/health')) return json(200, { status: 'OK', message: 'Successfully queried the Prometheus API.' });
+      return json(200, { dashboard: { uid: 'creation-dashboard-678', title: 'Creation' } });
     }
     json(404, { detail: 'Not Found' });
   });

@@ -1,6 +1,12 @@
 /** Renders the chart with the real Helm binary and parses what it prints. */
 import { spawnSync } from 'node:child_process';
-import { parseAllDocuments } from 'yaml';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { parseBootConfig } from '../../bootstrap/config.ts';
+import { readPins } from '../../bootstrap/pins.ts';
+import { applianceValues } from '../../bootstrap/values.ts';
 import { ROOT } from './api.ts';
 
 export const CHART = `${ROOT}chart`;
@@ -18,6 +24,17 @@ export function render(args: string[] = [], release = 'wiki'): K8sObject[] {
   const r = helm(['template', release, CHART, '--namespace', 'wiki', ...args]);
   if (r.status !== 0) throw new Error(`helm template failed: ${r.stderr}`);
   return parseAllDocuments(r.stdout).map((d) => d.toJS() as K8sObject).filter(Boolean);
+}
+
+/** The chart as the appliance installs it (bootstrap/values.ts with the default settings); each call generates its own passwords. */
+export function renderAppliance(env: NodeJS.ProcessEnv = {}, apiRef = 'wiki-appliance/api:0.1.0-test'): K8sObject[] {
+  const dir = mkdtempSync(join(tmpdir(), 'wiki-values-'));
+  try {
+    writeFileSync(join(dir, 'values.yaml'), stringify(applianceValues(parseBootConfig(env), readPins(), apiRef)));
+    return render(['--values', join(dir, 'values.yaml')]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export const byKind = (objs: K8sObject[], kind: string) => objs.filter((o) => o.kind === kind);

@@ -38,17 +38,24 @@ export type TestPostgres = {
   destroy(): Promise<void>;
 };
 
-/** `superuser` names the role initdb creates (the API's tests connect as it; the init-script test uses `postgres`). */
-export async function startPostgres({ superuser = 'wiki' }: { superuser?: string } = {}): Promise<TestPostgres> {
+/**
+ * `superuser` names the role initdb creates (the API's tests connect as it; the init-script test uses
+ * `postgres`), with `password`. `hba: 'image'` authenticates as the official image does: its initdb
+ * keeps `local all all trust` and it appends `host all all all scram-sha-256` (docker-entrypoint.sh
+ * pg_setup_hba_conf); initdb's loopback trust lines are left out, so TCP clients authenticate as pods do.
+ */
+export async function startPostgres({ superuser = 'wiki', password = 'wiki-test-password', hba = 'scram' }: { superuser?: string; password?: string; hba?: 'scram' | 'image' } = {}): Promise<TestPostgres> {
   const root = mkdtempSync(join(tmpdir(), 'wiki-pg-'));
   const data = join(root, 'data');
   const asUser = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
   if (asUser.uid !== undefined) chownSync(root, NOBODY, NOBODY);
   const pwfile = join(root, 'pw');
-  writeFileSync(pwfile, 'wiki-test-password\n');
+  writeFileSync(pwfile, `${password}\n`);
   if (asUser.uid !== undefined) chownSync(pwfile, NOBODY, NOBODY);
-  const init = spawnSync(INITDB, ['-D', data, '-U', superuser, '--pwfile', pwfile, '--auth=scram-sha-256', '-E', 'UTF8', '--no-locale', '--no-sync'], { ...asUser, encoding: 'utf8' });
+  const auth = hba === 'scram' ? ['--auth=scram-sha-256'] : [];
+  const init = spawnSync(INITDB, ['-D', data, '-U', superuser, '--pwfile', pwfile, ...auth, '-E', 'UTF8', '--no-locale', '--no-sync'], { ...asUser, encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.error}`);
+  if (hba === 'image') writeFileSync(join(data, 'pg_hba.conf'), 'local all all trust\nhost all all all scram-sha-256\n');
   const port = await freePort();
   let child: ChildProcess | undefined;
 
@@ -73,9 +80,9 @@ export async function startPostgres({ superuser = 'wiki' }: { superuser?: string
   };
   await start();
   return {
-    url: `postgres://${superuser}:wiki-test-password@127.0.0.1:${port}/postgres`,
+    url: `postgres://${superuser}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     port,
-    password: 'wiki-test-password',
+    password,
     socketDir: root,
     start,
     stop,
