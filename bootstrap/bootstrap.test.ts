@@ -163,6 +163,7 @@ describe('preflight refuses a wrongly started container before touching anything
     ['host cgroup namespace on v2', { cgroup: 2, hostCgroupNs: true }, /preflight: FAILED .*host cgroup namespace \(--cgroupns=host\)/, /drop --cgroupns=host/],
     ['/var/lib/docker on overlayfs', { overlayDocker: true }, /preflight: FAILED .*\/var\/lib\/docker is on overlayfs/, /-v wiki-data:\/var\/lib\/docker/],
     ['too little memory', { memAvailableKb: 1_000_000 }, /preflight: FAILED .*only 1\.0 GiB of memory available/, /give Docker more memory/],
+    ['no br_netfilter in the host kernel', { brNetfilter: false }, /preflight: FAILED .*no br_netfilter \(no \/proc\/sys\/net\/bridge\/bridge-nf-call-iptables\)/, /sudo modprobe br_netfilter/],
   ] as const) {
     it(label, async () => {
       const w = world(shape);

@@ -37,6 +37,12 @@ export function mountFsType(root: string, path: string): string | undefined {
   return best?.type;
 }
 
+/**
+ * The kernel's br_netfilter is loaded: bridged pod traffic then passes iptables, where kube-proxy's
+ * Service rules live (without it a pod's packets to a ClusterIP backed on the same node are lost).
+ */
+export const bridgeNetfilter = (root: string): boolean => existsSync(join(root, 'proc/sys/net/bridge/bridge-nf-call-iptables'));
+
 export function memAvailableBytes(root: string): number {
   const m = /^MemAvailable:\s+(\d+) kB$/m.exec(read(root, 'proc/meminfo'));
   return m ? Number(m[1]) * 1024 : 0;

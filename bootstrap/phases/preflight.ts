@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { PhaseError } from '../errors.ts';
-import { cgroupVersion, diskFreeBytes, inHostCgroupNamespace, isPrivileged, memAvailableBytes, mountFsType } from '../host.ts';
+import { bridgeNetfilter, cgroupVersion, diskFreeBytes, inHostCgroupNamespace, isPrivileged, memAvailableBytes, mountFsType } from '../host.ts';
 import type { Phase } from '../context.ts';
 
 const GiB = 2 ** 30;
@@ -35,6 +35,10 @@ export const preflight: Phase = {
     if (memory < minMemoryGb) {
       throw new PhaseError(`only ${memory.toFixed(1)} GiB of memory available; the stack needs ${minMemoryGb} GiB`,
         'give Docker more memory (Docker Desktop: Settings > Resources) or stop other containers');
+    }
+    if (!bridgeNetfilter(root)) {
+      throw new PhaseError('the host kernel has no br_netfilter (no /proc/sys/net/bridge/bridge-nf-call-iptables): pods could not reach Services on their own node',
+        'on the host: sudo modprobe br_netfilter (to keep it: echo br_netfilter | sudo tee /etc/modules-load.d/br_netfilter.conf)');
     }
     return `privileged, cgroup v${ctx.state.cgroup}, ${dockerDataRoot} on ${fsType ?? 'unknown fs'}, ${disk.toFixed(0)} GiB free, ${memory.toFixed(1)} GiB memory available`;
   },

@@ -13,7 +13,7 @@ export const FAKES = join(ROOT, 'test/fakes/bin');
 const PRIVILEGED_CAPS = '000001ffffffffff';
 const UNPRIVILEGED_CAPS = '00000000a80425fb';
 
-export type HostShape = { cgroup?: 1 | 2; privileged?: boolean; hostCgroupNs?: boolean; overlayDocker?: boolean; memAvailableKb?: number; legacyIptables?: boolean };
+export type HostShape = { cgroup?: 1 | 2; privileged?: boolean; hostCgroupNs?: boolean; overlayDocker?: boolean; memAvailableKb?: number; legacyIptables?: boolean; brNetfilter?: boolean };
 
 /** A directory shaped like / as the bootstrap reads it: /proc, /sys/fs/cgroup, /dev/kmsg, /var. */
 export function fakeRoot(shape: HostShape = {}): string {
@@ -28,6 +28,7 @@ export function fakeRoot(shape: HostShape = {}): string {
     '130 100 0:60 / /proc rw - proc proc rw',
   ].join('\n'));
   put('proc/net/ip_tables_names', shape.legacyIptables ? 'nat\nfilter\n' : '');
+  if (shape.brNetfilter !== false) put('proc/sys/net/bridge/bridge-nf-call-iptables', '1\n');
   mkdirSync(join(root, 'var/lib/docker'), { recursive: true });
   mkdirSync(join(root, 'var/run'), { recursive: true });
   mkdirSync(join(root, 'var/log'), { recursive: true });
