@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { it } from 'node:test';
-import { ROOT } from '../test/support/api.ts';
+import { ROOT } from '../test/support/root.ts';
 import { untilOk } from '../test/support/http.ts';
 import { freePort } from '../test/support/postgres.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { ROOT } from '../test/support/api.ts';
+import { ROOT } from '../test/support/root.ts';
 
 /** Runs `script` in a child process whose logger is createLogger's own (pino's stdout destination). */
 function child(script: string) {

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import postgres from 'postgres';
 import { waitFor } from '../bootstrap/wait.ts';
-import { ROOT, postJson, startApiProcess } from '../test/support/api.ts';
+import { postJson, startApiProcess } from '../test/support/api.ts';
+import { ROOT } from '../test/support/root.ts';
 import { untilOk } from '../test/support/http.ts';
 import { startPostgres, type TestPostgres } from '../test/support/postgres.ts';
 

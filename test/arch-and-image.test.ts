@@ -16,7 +16,7 @@ import { parseBootConfig } from '../bootstrap/config.ts';
 import { main } from '../bootstrap/main.ts';
 import { readPins } from '../bootstrap/pins.ts';
 import { PROBE_WORST_CASE_MS } from '../bootstrap/probe.ts';
-import { ROOT } from './support/api.ts';
+import { ROOT } from './support/root.ts';
 
 const arches = readArchitectures();
 const ARCHES = Object.keys(arches);

@@ -8,7 +8,7 @@ import type { Sql } from '../api/db/client.ts';
 import { Lifecycle } from '../api/lib/lifecycle.ts';
 import { createLogger } from '../api/lib/logger.ts';
 import { createMetrics } from '../api/lib/metrics.ts';
-import { ROOT } from './support/api.ts';
+import { ROOT } from './support/root.ts';
 
 type OpenApi = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
 

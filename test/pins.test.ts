@@ -9,7 +9,7 @@ import { readArchitectures } from '../bootstrap/arch.ts';
 import { bundledImages } from '../bootstrap/bundle.ts';
 import { imageParts } from '../bootstrap/values.ts';
 import { parseEnvFile, readPins } from '../bootstrap/pins.ts';
-import { ROOT } from './support/api.ts';
+import { ROOT } from './support/root.ts';
 
 const pins = readPins();
 const file = (p: string) => readFileSync(`${ROOT}${p}`, 'utf8');

@@ -10,7 +10,7 @@ import { runPipeline } from '../bootstrap/pipeline.ts';
 import { readPins } from '../bootstrap/pins.ts';
 import { documentedSettings, readmeTable, SETTINGS, shownDefault } from '../bootstrap/settings.ts';
 import type { Ctx } from '../bootstrap/context.ts';
-import { ROOT } from './support/api.ts';
+import { ROOT } from './support/root.ts';
 
 it('the README\'s table under "Running it for real" is the one settings.ts generates', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { it } from 'node:test';
-import { ROOT } from './support/api.ts';
+import { ROOT } from './support/root.ts';
 
 // The CI machines' folder beside the clone, spelled so that this file does not name it itself.
 const SHARED = ['..', 'shared'].join('/');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { parse } from 'yaml';
-import { ROOT } from './support/api.ts';
+import { ROOT } from './support/root.ts';
 import { requireTool } from './support/tools.ts';
 
 const FILE = '.github/workflows/appliance.yml';

@@ -11,7 +11,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { appOn, ROOT } from '../../test/support/api.ts';
+import { appOn } from '../../test/support/api.ts';
+import { ROOT } from '../../test/support/root.ts';
 import { FAKES, fakeHome } from '../../test/support/appliance.ts';
 import { renderAppliance } from '../../test/support/helm.ts';
 import { startPostgresPod, type PostgresPod } from '../../test/support/postgres-pod.ts';

@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { migrate } from '../../api/db/migrate.ts';
 import { readVersions } from '../../bootstrap/pins.ts';
 import { createSql } from '../../api/db/client.ts';
-import { ROOT } from '../../test/support/api.ts';
+import { ROOT } from '../../test/support/root.ts';
 import { untilOk } from '../../test/support/http.ts';
 import { freePort, startPostgres } from '../../test/support/postgres.ts';
 

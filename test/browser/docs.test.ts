@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import postgres from 'postgres';
-import { ROOT, startApiProcess, type ApiProcess } from '../support/api.ts';
+import { startApiProcess, type ApiProcess } from '../support/api.ts';
+import { ROOT } from '../support/root.ts';
 import { startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { requireTool } from '../support/tools.ts';
 

@@ -9,7 +9,8 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { postJson, ROOT } from '../support/api.ts';
+import { postJson } from '../support/api.ts';
+import { ROOT } from '../support/root.ts';
 import { docker, LOCAL_BASES, requireDocker } from '../support/docker.ts';
 import { untilOk } from '../support/http.ts';
 import { waitFor } from '../../bootstrap/wait.ts';

@@ -8,9 +8,8 @@ import { Lifecycle } from '../../api/lib/lifecycle.ts';
 import { createLogger } from '../../api/lib/logger.ts';
 import { createMetrics } from '../../api/lib/metrics.ts';
 import { untilOk } from './http.ts';
+import { ROOT } from './root.ts';
 import { freePort } from './postgres.ts';
-
-export const ROOT = new URL('../../', import.meta.url).pathname;
 
 /** Collects pino's JSON lines so tests can assert on logs. */
 export function logSink() {

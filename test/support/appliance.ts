@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { imageArch } from '../../bootstrap/arch.ts';
 import { API_REF_FILE, bundledImages } from '../../bootstrap/bundle.ts';
 import { readPins } from '../../bootstrap/pins.ts';
-import { ROOT } from './api.ts';
+import { ROOT } from './root.ts';
 
 export const FAKES = join(ROOT, 'test/fakes/bin');
 const PRIVILEGED_CAPS = '000001ffffffffff';
@@ -157,3 +157,22 @@ export function world(shape: HostShape = {}, home = fakeHome()) {
 }
 
 export const argvOf = (calls: Boot['calls']) => calls.map((c) => `${c.tool} ${c.args.join(' ')}`);
+
+/** The fake service of one test file, started before its tests and closed after them; `state` steers it. */
+export function useFakeService(hooks: { before: (fn: () => Promise<void>) => void; after: (fn: () => void) => void }) {
+  const state: ServiceMode = { mode: 'ok', password: 'admin', users: 0 };
+  let svc: Awaited<ReturnType<typeof fakeService>> | undefined;
+  hooks.before(async () => { svc = await fakeService(state); });
+  hooks.after(() => { svc?.server.close(); });
+  return { state, url: () => svc!.url };
+}
+
+/** A boot's output reached the READY banner. */
+export const ready = (out: string) => out.includes('READY in');
+export const dockerdGone = (w: ReturnType<typeof world>) => !existsSync(join(w.root, 'var/run/docker.pid')) && !existsSync(join(w.state, 'dockerd.pid'));
+/** Calls that would delete data or the cluster: none may happen on a recovery or an upgrade. */
+export const DESTRUCTIVE = /^(k3d cluster delete|k3d node delete|docker (rm|volume rm|system prune)|kubectl .*\bdelete\b)/;
+/** The calls of the last boot in a world (calls.jsonl holds every boot: the last starts at its own dockerd). */
+export const callsOfLastBoot = (b: Boot) => { const all = argvOf(b.calls); return all.slice(all.map((c) => c.startsWith('dockerd ')).lastIndexOf(true)); };
+/** The fake helm's release history (test/fakes/fake-tool.mjs keeps it as Helm's storage would). */
+export const helmHistory = (state: string) => JSON.parse(readFileSync(join(state, 'helm.json'), 'utf8')) as { revision: number; status: string; apiImage?: string }[];

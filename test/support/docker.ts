@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { readVersions } from '../../bootstrap/pins.ts';
 import type { TestContext } from 'node:test';
-import { ROOT } from './api.ts';
+import { ROOT } from './root.ts';
 import { requireTool } from './tools.ts';
 
 export function docker(args: string[], { check = true, timeoutMs = 900_000 } = {}) {

@@ -7,7 +7,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { parseBootConfig } from '../../bootstrap/config.ts';
 import { readPins } from '../../bootstrap/pins.ts';
 import { applianceValues } from '../../bootstrap/values.ts';
-import { ROOT } from './api.ts';
+import { ROOT } from './root.ts';
 
 export const CHART = `${ROOT}chart`;
 
