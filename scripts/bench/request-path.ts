@@ -4,8 +4,8 @@
  * sockets with Node's real IncomingMessage and ServerResponse, and an instant fake `sql`, so neither
  * PostgreSQL nor the kernel is measured. The reference app and the API of each build directory
  * (default dist; e.g. a copy of dist from another commit) serve blocks of requests in interleaved
- * rounds; it prints µs per request and the reference's share. Env: BLOCK (requests per block, 500),
- * ROUNDS (60), ROUTES (labels).
+ * rounds; it prints µs per request and the reference's share. Env: BENCH_BLOCK (requests per block, 500),
+ * BENCH_ROUNDS (60), BENCH_ROUTES (labels).
  */
 import { getRequestListener } from '@hono/node-server';
 import { IncomingMessage, ServerResponse } from 'node:http';
@@ -21,9 +21,9 @@ import { referenceApp } from './reference.ts';
 type Listener = (req: IncomingMessage, res: ServerResponse) => unknown;
 type Request = { method: string; url: string; body?: string };
 
-const BLOCK = Number(process.env.BLOCK ?? 500);
-const ROUNDS = Number(process.env.ROUNDS ?? 60);
-const ONLY = process.env.ROUTES?.split(',');
+const BLOCK = Number(process.env.BENCH_BLOCK ?? 500);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 60);
+const ONLY = process.env.BENCH_ROUTES?.split(',');
 const CONCURRENCY = 20;
 
 /** Every query answers at once with one row that fits users and posts alike. */

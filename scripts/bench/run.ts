@@ -64,7 +64,7 @@ await setup`INSERT INTO users (name) SELECT 'seed ' || g FROM generate_series(1,
 await setup.end();
 
 const api = await start('api', process.env.BENCH_API_SCRIPT ?? 'dist/api/server.js', { DATABASE_URL: pg.url, LOG_LEVEL: 'info', NODE_OPTIONS: IMAGE_NODE_OPTIONS });
-const ref = await start('reference', 'dist/scripts/bench/reference.js', { DATABASE_URL: pg.url });
+const ref = await start('reference', 'dist/bench/reference.js', { DATABASE_URL: pg.url });
 const rows: string[] = [];
 const verdicts: boolean[] = [];
 try {

@@ -1,0 +1,4 @@
+export class Lifecycle {
+    phase = 'starting';
+    get draining() { return this.phase === 'draining'; }
+}

@@ -1,0 +1,36 @@
+import { kubectl, NAMESPACE, RELEASE } from "../kube.js";
+export const COMPONENTS = ['api', 'postgresql', 'prometheus', 'grafana'];
+/** The chart's selector labels for one component of the release (chart/templates/_helpers.tpl). */
+export const selector = (component) => [`app.kubernetes.io/instance=${RELEASE}`, ...(component ? [`app.kubernetes.io/component=${component}`] : [])].join(',');
+/** The release's pods from `kubectl get pods -o json` (finished hook pods left out). */
+export async function releasePods(ctx) {
+    const r = await kubectl(ctx, ['get', 'pods', '--namespace', NAMESPACE, '--selector', selector(), '--output', 'json'], { timeoutMs: 20_000 });
+    const items = JSON.parse(r.stdout || '{"items":[]}').items;
+    return items.filter((p) => p.status.phase !== 'Succeeded').map((p) => {
+        const cs = p.status.containerStatuses ?? [];
+        return {
+            name: p.metadata.name, component: p.metadata.labels?.['app.kubernetes.io/component'] ?? '?', phase: p.status.phase ?? 'Unknown',
+            ready: cs.filter((c) => c.ready).length, containers: cs.length, restarts: cs.reduce((n, c) => n + c.restartCount, 0),
+        };
+    });
+}
+/** Running, with every container ready. */
+export const podReady = (p) => p.phase === 'Running' && p.containers > 0 && p.ready === p.containers;
+/** The running PostgreSQL pod of the release. */
+export async function postgresPod(ctx) {
+    const pod = (await releasePods(ctx)).find((p) => p.component === 'postgresql' && podReady(p));
+    if (!pod)
+        throw new Error('no ready PostgreSQL pod in the release (see `wiki status`)');
+    return pod.name;
+}
+/**
+ * A PostgreSQL client program run in the PostgreSQL pod as the wiki's own role on the wiki's database
+ * (WIKI_DB_* in the chart's container environment): that role owns the tables on a volume made by this
+ * chart (a plain role) and by the previous one (its superuser), while POSTGRES_DB is never set in the
+ * pod and POSTGRES_USER names a role the previous chart never created. The Unix socket, which the
+ * image trusts; the password rides in the environment for any stricter pg_hba, never on a command line.
+ */
+export const inPostgres = (pod, program, args, { stdin }) => [
+    'exec', ...(stdin ? ['--stdin'] : []), '--namespace', NAMESPACE, pod, '--container', 'postgresql', '--',
+    'sh', '-c', 'PGPASSWORD="$WIKI_DB_PASSWORD" exec "$0" --username="$WIKI_DB_USER" --dbname="$WIKI_DB_NAME" "$@"', program, ...args,
+];

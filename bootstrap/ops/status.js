@@ -1,0 +1,28 @@
+import { readBootState } from "../boot-state.js";
+import { podReady, releasePods } from "./pods.js";
+/** `wiki status`: the boot phase (or READY), versions, each pod of the release, the URLs; healthy → 0. */
+export async function status(ctx) {
+    const boot = readBootState(ctx.paths.bootState);
+    const base = `http://localhost:${ctx.cfg.hostPort}`;
+    const lines = [
+        `phase     ${boot ? `${boot.phase} (since ${boot.since})` : 'not booted yet'}`,
+        `versions  k3s ${ctx.pins.K3S_VERSION}, k3d ${ctx.pins.K3D_VERSION}, helm ${ctx.pins.HELM_VERSION}, API ${ctx.apiRef}, linux/${ctx.arch}`,
+    ];
+    let podsHealthy = false;
+    try {
+        const pods = await releasePods(ctx);
+        lines.push('pods');
+        for (const p of pods)
+            lines.push(`  ${p.name.padEnd(40)} ${`${p.ready}/${p.containers}`.padEnd(5)} ready  ${String(p.restarts).padStart(3)} restarts  ${p.phase}`);
+        if (!pods.length)
+            lines.push('  (none)');
+        podsHealthy = pods.length > 0 && pods.every(podReady);
+    }
+    catch (err) {
+        lines.push(`pods      cannot list them: ${err.message}`);
+    }
+    lines.push(`urls      ${base}/users  ${base}/docs  ${base}/grafana/d/creation-dashboard-678/creation`);
+    const healthy = boot?.phase === 'READY' && podsHealthy;
+    lines.push(healthy ? 'healthy' : 'not healthy');
+    return { text: lines.join('\n'), healthy };
+}

@@ -1,0 +1,35 @@
+import { stringify } from 'yaml';
+import { clusterDiagnostics } from "../diagnostics.js";
+import { writeGenerated } from "../files.js";
+import { helm, NAMESPACE, RELEASE } from "../kube.js";
+import { interrupted, KEPT_ON_UNINSTALL, recoveryFor, releaseHistory } from "../release-recovery.js";
+import { applianceValues } from "../values.js";
+/** `helm upgrade --install --wait`: the same command on every boot, after recovering an interrupted one. */
+export const release = {
+    name: 'release',
+    timeout: 'release',
+    async run(ctx) {
+        const values = applianceValues(ctx.cfg, ctx.pins, ctx.apiRef);
+        const masked = { ...values, grafana: { ...values.grafana, adminPassword: '<GRAFANA_ADMIN_PASSWORD>' } };
+        writeGenerated(ctx, ctx.paths.values, stringify(values), { shown: stringify(masked) });
+        const timeout = ['--timeout', `${ctx.cfg.timeouts.release}s`];
+        const history = await releaseHistory(ctx);
+        const recovery = recoveryFor(history);
+        const why = interrupted(history.at(-1)?.status ?? '');
+        if (recovery.action === 'uninstall') {
+            ctx.log.line('release', `found ${recovery.found} (${why}): uninstalling it, then installing; kept for the new install: ${KEPT_ON_UNINSTALL.join(', ')}`);
+            await helm(ctx, ['uninstall', RELEASE, '--wait', ...timeout]);
+        }
+        else if (recovery.action === 'rollback') {
+            ctx.log.line('release', `found ${recovery.found} (${why}): rolling back to revision ${recovery.to}, then upgrading`);
+            await helm(ctx, ['rollback', RELEASE, String(recovery.to), '--wait', ...timeout]);
+        }
+        const r = await helm(ctx, [
+            'upgrade', '--install', RELEASE, ctx.paths.chart, '--create-namespace',
+            '--values', ctx.paths.values, '--wait', ...timeout, '--history-max', '5',
+        ]);
+        const revision = /^REVISION: (\d+)/m.exec(r.stdout)?.[1];
+        return `release ${RELEASE} deployed${revision ? ` (revision ${revision})` : ''} in namespace ${NAMESPACE}, API ${ctx.apiRef}`;
+    },
+    diagnose: clusterDiagnostics,
+};

@@ -1,0 +1,43 @@
+import { recordPhase } from "../boot-state.js";
+import { nodeContainer, nodeRunning } from "../diagnostics.js";
+import { PhaseError } from "../errors.js";
+import { sleep } from "../wait.js";
+export function readyBanner(ctx) {
+    const base = `http://localhost:${ctx.cfg.hostPort}`;
+    const login = ctx.cfg.grafanaPasswordFromEnv ? 'admin / (the GRAFANA_ADMIN_PASSWORD you set)' : 'admin / admin (set GRAFANA_ADMIN_PASSWORD to change it)';
+    return [
+        '',
+        '==================================================================',
+        ` READY in ${ctx.log.elapsed().toFixed(1)}s`,
+        `   API        ${base}/users      (docs ${base}/docs, metrics ${base}/metrics)`,
+        `   Grafana    ${base}/grafana/d/creation-dashboard-678/creation`,
+        `   login      ${login}`,
+        '   stop       docker stop --time 60 <container>   (data stays in the volume)',
+        '==================================================================',
+        '',
+    ].join('\n');
+}
+/** Stays in the foreground, watching the node, until a signal asks to stop. */
+export const serve = {
+    name: 'serve',
+    async run(ctx) {
+        ctx.log.raw(readyBanner(ctx));
+        recordPhase(ctx, 'READY');
+        if (ctx.exec.dryRun)
+            return 'dry run: would serve until SIGTERM';
+        for (;;) {
+            try {
+                await sleep(10_000, ctx.signal);
+            }
+            catch {
+                return 'stop requested';
+            }
+            const running = await nodeRunning(ctx, { signal: ctx.signal });
+            if (ctx.signal.aborted)
+                return 'stop requested';
+            if (running === false) {
+                throw new PhaseError(`the cluster node ${nodeContainer(ctx)} is no longer running`, 'see the lines above; restart the container (docker start) to boot the cluster again');
+            }
+        }
+    },
+};

@@ -1,0 +1,33 @@
+export const PROBE_REQUEST_TIMEOUT_MS = 5000;
+export const PROBE_STEPS = ['GET /healthz/ready', 'GET /metrics', 'GET /grafana/api/health', 'dashboard creation-dashboard-678', 'GET /users?limit=1'];
+/** The HEALTHCHECK's timeout must exceed this (test/arch-and-image.test.ts reads Dockerfile.cluster). */
+export const PROBE_WORST_CASE_MS = PROBE_STEPS.length * PROBE_REQUEST_TIMEOUT_MS;
+export async function probe(base, opts = {}) {
+    const f = opts.fetch ?? fetch;
+    const checks = [];
+    const get = (path) => f(`${base}${path}`, { signal: AbortSignal.timeout(PROBE_REQUEST_TIMEOUT_MS) });
+    const steps = {
+        'GET /healthz/ready': async () => { const r = await get('/healthz/ready'); return r.status === 200 || `status ${r.status}`; },
+        'GET /metrics': async () => /^users_created_total \d+/m.test(await (await get('/metrics')).text()) || 'no users_created_total',
+        'GET /grafana/api/health': async () => {
+            const r = await get('/grafana/api/health');
+            return (r.status === 200 && (await r.json()).database === 'ok') || `status ${r.status}`;
+        },
+        'dashboard creation-dashboard-678': async () => {
+            const r = await get('/grafana/api/dashboards/uid/creation-dashboard-678');
+            return (r.status === 200 && (await r.json()).dashboard?.title === 'Creation') || `status ${r.status}`;
+        },
+        // A query on the users table through ingress, API and pool: the read path a first user will take.
+        'GET /users?limit=1': async () => {
+            const r = await get('/users?limit=1');
+            return (r.status === 200 && Array.isArray((await r.json()).items)) || `status ${r.status}`;
+        },
+    };
+    for (const name of PROBE_STEPS) {
+        const r = await steps[name]().catch((e) => `${e.message}`);
+        if (r !== true)
+            return { ok: false, failed: `${name}: ${r === false ? 'unexpected answer' : r}`, checks };
+        checks.push(name);
+    }
+    return { ok: true, checks };
+}

@@ -1,0 +1,75 @@
+/** One place for versions: versions.env, and everything that must repeat it (Dockerfile ARGs, chart defaults, bundle). */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { parse } from 'yaml';
+import { readArchitectures } from "../bootstrap/arch.js";
+import { bundledImages } from "../bootstrap/bundle.js";
+import { imageParts } from "../bootstrap/values.js";
+import { parseEnvFile, readPins } from "../bootstrap/pins.js";
+import { ROOT } from "./support/root.js";
+const pins = readPins();
+const file = (p) => readFileSync(`${ROOT}${p}`, 'utf8');
+const argDefaults = (dockerfile) => Object.fromEntries([...file(dockerfile).matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+it('every Dockerfile ARG default equals versions.env', () => {
+    const env = parseEnvFile(file('versions.env'));
+    for (const df of ['Dockerfile.api', 'Dockerfile.cluster']) {
+        const args = argDefaults(df);
+        for (const [k, v] of Object.entries(args)) {
+            if (k.endsWith('_SOURCE'))
+                continue;
+            assert.equal(v, env[k], `${df}: ARG ${k}=${v} but versions.env has ${env[k]}`);
+        }
+    }
+    assert.equal(Object.keys(argDefaults('Dockerfile.cluster')).filter((k) => !k.endsWith('_SOURCE')).length, 13, 'the cluster build pins every version');
+});
+it('chart defaults are the pinned images; no image anywhere is :latest', () => {
+    const values = parse(file('chart/values.yaml'));
+    for (const [key, ref] of [['postgresql', pins.POSTGRES_IMAGE], ['prometheus', pins.PROMETHEUS_IMAGE], ['grafana', pins.GRAFANA_IMAGE]]) {
+        const { registry, repository, tag } = imageParts(ref);
+        assert.deepEqual([values[key].image.registry, values[key].image.repository, values[key].image.tag], [registry, repository, tag], key);
+    }
+    assert.equal(`${values.fastapi.image_name}:${values.fastapi.image_tag}`, pins.API_IMAGE);
+    for (const p of ['versions.env', 'Dockerfile.api', 'Dockerfile.cluster', 'chart/values.yaml'])
+        assert.doesNotMatch(file(p), /:latest\b/, p);
+    assert.equal(pins.K3S_IMAGE.split(':')[1], pins.K3S_VERSION.replace('+', '-'), 'the k3s image is the k3s version');
+    assert.equal(pins.KUBECTL_VERSION.split('.').slice(0, 2).join('.'), pins.K3S_VERSION.split('.').slice(0, 2).join('.'), 'kubectl matches the k3s minor');
+    assert.equal(pins.K3D_TOOLS_IMAGE.split(':')[1], pins.K3D_VERSION.slice(1), 'k3d-tools matches k3d');
+});
+it('Dockerfile.cluster writes exactly the bundle the bootstrap expects, for every architecture', () => {
+    const df = file('Dockerfile.cluster');
+    for (const arch of Object.keys(readArchitectures())) {
+        for (const img of bundledImages(pins, arch))
+            assert.ok(df.includes(img.file.replace(arch, '${arch}')), `${img.file} produced by Dockerfile.cluster`);
+    }
+});
+it('Dockerfile.cluster repeats Dockerfile.api verbatim, and packs the API archive with its runtime settings', () => {
+    const api = file('Dockerfile.api');
+    const block = api.slice(api.indexOf('# ---- dependencies'), api.indexOf('# (END api-runtime)'));
+    assert.ok(block.length > 500);
+    assert.ok(file('Dockerfile.cluster').includes(block), 'the api stages are identical in both files');
+    const runtime = api.slice(api.indexOf('AS api-runtime'));
+    const pack = file('Dockerfile.cluster').slice(file('Dockerfile.cluster').indexOf('image-archive.mjs --rootfs'));
+    const env = /^ENV (.+)$/m.exec(runtime)[1].split(' ');
+    assert.ok(env.includes('NODE_OPTIONS=${API_NODE_OPTIONS}'), 'the V8 flags come from versions.env (API_NODE_OPTIONS), not a literal');
+    for (const kv of env)
+        assert.ok(pack.includes(`--env ${kv}`), `archive env ${kv}`);
+    assert.ok(pack.includes(`--user ${/^USER (\S+)$/m.exec(runtime)[1]}`));
+    assert.ok(pack.includes(`--workdir ${/^WORKDIR (\S+)$/m.exec(runtime)[1]}`));
+    assert.ok(pack.includes(`--expose ${/^EXPOSE (\S+)$/m.exec(runtime)[1]}`));
+    assert.ok(pack.includes(`--cmd '${JSON.stringify(JSON.parse(/^CMD (\[.+\])$/m.exec(runtime)[1]))}'`));
+});
+it('versions.env parsing refuses an untagged or latest image', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wiki-pins-'));
+    try {
+        for (const bad of ['docker.io/grafana/grafana', 'docker.io/grafana/grafana:latest']) {
+            writeFileSync(join(dir, 'versions.env'), file('versions.env').replace(/^GRAFANA_IMAGE=.*$/m, `GRAFANA_IMAGE=${bad}`));
+            assert.throws(() => readPins(join(dir, 'versions.env')), /explicit tag, never latest/, bad);
+        }
+    }
+    finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+});

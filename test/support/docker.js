@@ -1,0 +1,26 @@
+/** The Docker engine that scripts/test found or started (scripts/setup/docker-engine.sh): builds and runs for real. */
+import { spawnSync } from 'node:child_process';
+import { readVersions } from "../../bootstrap/pins.js";
+import { ROOT } from "./root.js";
+import { requireTool } from "./tools.js";
+export function docker(args, { check = true, timeoutMs = 900_000 } = {}) {
+    const r = spawnSync('docker', args, { cwd: ROOT, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 << 20 });
+    if (check && r.status !== 0)
+        throw new Error(`docker ${args.join(' ')} failed (${r.status}): ${(r.stderr || r.stdout).slice(-3000)}`);
+    return { status: r.status, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
+}
+/** A working engine, or skip (outside CI) / fail (CI=true). */
+export function requireDocker(t) {
+    if (!requireTool(t, 'docker'))
+        return false;
+    if (spawnSync('docker', ['info'], { timeout: 20_000 }).status === 0)
+        return true;
+    const why = 'no Docker engine answers (npm test uses the one on DOCKER_HOST, or starts Debian\'s docker.io as root)';
+    if (process.env.CI === 'true')
+        throw new Error(why);
+    t.skip(why);
+    return false;
+}
+/** The base images the image tests build on (versions.env; scripts/base-images makes them available, pulled or stand-ins). */
+const pins = readVersions();
+export const LOCAL_BASES = ['--build-arg', `NODE_IMAGE=${pins.TEST_NODE_IMAGE}`, '--build-arg', `DEBIAN_IMAGE=${pins.DEBIAN_IMAGE}`];

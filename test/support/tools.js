@@ -1,0 +1,17 @@
+/** Finds an external tool; when it is missing, CI fails loudly while a developer's run skips with the reason. */
+import { spawnSync } from 'node:child_process';
+export function which(tool) {
+    const r = spawnSync('sh', ['-c', `command -v "$1"`, 'sh', tool], { encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.trim() : undefined;
+}
+/** Returns the tool's path, or skips the test (outside CI) / throws (CI=true). */
+export function requireTool(t, tool) {
+    const path = which(tool);
+    if (path)
+        return path;
+    const why = `${tool} not found on PATH (npm test installs it)`;
+    if (process.env.CI === 'true')
+        throw new Error(why);
+    t.skip(why);
+    return undefined;
+}
