@@ -30,5 +30,5 @@ export function referenceApp(sql: postgres.Sql) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const sql = postgres(process.env.DATABASE_URL!, { max: Number(process.env.DB_POOL_MAX ?? 10), onnotice: () => {} });
   const server = serve({ fetch: referenceApp(sql).fetch, port: Number(process.env.PORT), hostname: '127.0.0.1' });
-  process.on('SIGTERM', () => server.close(() => sql.end().then(() => process.exit(0))));
+  process.on('SIGTERM', () => server.close(() => void sql.end().then(() => process.exit(0))));
 }

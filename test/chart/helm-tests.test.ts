@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { fakeService, type ServiceMode } from '../support/appliance.ts';
-import { find, render } from '../support/helm.ts';
+import { find, render, type Yaml } from '../support/helm.ts';
 import { requireTool } from '../support/tools.ts';
 
 describe('helm test: the Grafana test pod', () => {
@@ -22,9 +22,9 @@ describe('helm test: the Grafana test pod', () => {
   // Asynchronous: the stand-in answers from this process's event loop.
   const runTestPod = async (values: string[]) => {
     const c = find(render(values), 'Pod', 'wiki-test-grafana').spec.containers[0];
-    const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
+    const env = Object.fromEntries(c.env.map((e: Yaml) => [e.name, e.value]));
     assert.equal(env.BASE, 'http://wiki-grafana/grafana');
-    assert.ok(c.env.every((e: any) => e.valueFrom === undefined), 'the test reads no Secret: it holds no password');
+    assert.ok(c.env.every((e: Yaml) => e.valueFrom === undefined), 'the test reads no Secret: it holds no password');
     const r = await promisify(execFile)(process.execPath, [...c.command.slice(1), ...c.args], { env: { ...env, BASE: `${svc.url}/grafana`, PATH: process.env.PATH } })
       .then((x) => ({ ...x, code: 0 }), (e) => ({ stdout: e.stdout, stderr: e.stderr, code: e.code as number }));
     return { code: r.code, out: `${r.stdout}${r.stderr}` };

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import postgres from 'postgres';
 import { migrate } from '../../api/db/migrate.ts';
-import { find, render } from '../support/helm.ts';
+import { find, render, type Yaml } from '../support/helm.ts';
 import { startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { requireTool } from '../support/tools.ts';
 
@@ -22,7 +22,7 @@ describe('PostgreSQL init script (chart ConfigMap) on a real PostgreSQL 18', () 
   let pg: TestPostgres | undefined;
   let dir: string | undefined;
   let run: ReturnType<typeof spawnSync> | undefined;
-  let env: Record<string, any> = {};
+  let env: Record<string, Yaml> = {};
   const conns: postgres.Sql[] = [];
   const connect = (user: string, password: string, db: string) => {
     const sql = postgres({ host: '127.0.0.1', port: pg!.port, username: user, password, database: db, max: 1, onnotice: () => {} });
@@ -35,7 +35,7 @@ describe('PostgreSQL init script (chart ConfigMap) on a real PostgreSQL 18', () 
     const objs = render(['--set', `postgresql.auth.password=${API_PASSWORD}`]);
     const script = find(objs, 'ConfigMap', 'wiki-postgresql-initdb').data['10-api-role.sh'];
     const container = find(objs, 'StatefulSet', 'wiki-postgresql').spec.template.spec.containers[0];
-    env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value]));
+    env = Object.fromEntries(container.env.map((e: Yaml) => [e.name, e.value]));
     dir = mkdtempSync(join(tmpdir(), 'wiki-initdb-'));
     const file = join(dir, '10-api-role.sh');
     writeFileSync(file, script);
@@ -91,7 +91,7 @@ describe('PostgreSQL init script (chart ConfigMap) on a real PostgreSQL 18', () 
     it(`the API role cannot ${what}`, async (t) => {
       if (!requireTool(t, 'helm') || !requireTool(t, 'psql')) return;
       const api = connect(env.WIKI_DB_USER, API_PASSWORD, env.WIKI_DB_NAME);
-      await assert.rejects(api.unsafe(statement), (err: any) => err.code === '42501', 'insufficient_privilege');
+      await assert.rejects(api.unsafe(statement), (err: { code?: string }) => err.code === '42501', 'insufficient_privilege');
     });
   }
 
@@ -100,6 +100,6 @@ describe('PostgreSQL init script (chart ConfigMap) on a real PostgreSQL 18', () 
     const su = connect(env.POSTGRES_USER, pg!.password, 'postgres');
     await su.unsafe(`CREATE ROLE reader LOGIN PASSWORD 'reader-pw'`);
     const other = connect('reader', 'reader-pw', env.WIKI_DB_NAME);
-    await assert.rejects(other`SELECT 1`, (err: any) => err.code === '42501');
+    await assert.rejects(other`SELECT 1`, (err: { code?: string }) => err.code === '42501');
   });
 });

@@ -11,7 +11,10 @@ import { ROOT } from './root.ts';
 
 export const CHART = `${ROOT}chart`;
 
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: any };
+/** Parsed YAML of a rendered manifest, read loosely: every field a test reads, it asserts. The one `any` of the tests. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Yaml = any;
+export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: Yaml };
 
 export function helm(args: string[]) {
   const r = spawnSync('helm', args, { encoding: 'utf8', cwd: ROOT, maxBuffer: 64 << 20 });
@@ -59,13 +62,13 @@ export const bytes = (q: string) => { const m = /^([0-9.]+)([A-Za-z]*)$/.exec(q)
 
 /** The resource budget of a rendered release: limits × replicas per container, and PVC sizes. */
 export function budget(objs: K8sObject[]) {
-  const rows = workloads(objs).flatMap(({ obj, replicas, pod }) => (pod.spec.containers as any[]).map((c) => ({
+  const rows = workloads(objs).flatMap(({ obj, replicas, pod }) => (pod.spec.containers as Yaml[]).map((c) => ({
     workload: `${obj.kind}/${obj.metadata.name}`, container: c.name, replicas,
     cpu: cpu(c.resources?.limits?.cpu ?? Infinity), memory: bytes(c.resources?.limits?.memory ?? '1Ti'),
   })));
   const claims = [
     ...byKind(objs, 'PersistentVolumeClaim').map((p) => ({ name: p.metadata.name, size: bytes(p.spec.resources.requests.storage) })),
-    ...byKind(objs, 'StatefulSet').flatMap((s) => (s.spec.volumeClaimTemplates ?? []).map((t: any) => ({ name: `${s.metadata.name}/${t.metadata.name}`, size: bytes(t.spec.resources.requests.storage) * (s.spec.replicas ?? 1) }))),
+    ...byKind(objs, 'StatefulSet').flatMap((s) => (s.spec.volumeClaimTemplates ?? []).map((t: Yaml) => ({ name: `${s.metadata.name}/${t.metadata.name}`, size: bytes(t.spec.resources.requests.storage) * (s.spec.replicas ?? 1) }))),
   ];
   return {
     rows, claims,

@@ -9,14 +9,14 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync, chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { find, type K8sObject } from './helm.ts';
+import { find, type K8sObject, type Yaml } from './helm.ts';
 import { startPostgres, type TestPostgres } from './postgres.ts';
 
 /** A container's environment as the kubelet builds it: plain values, and secretKeyRefs read from the rendered Secrets. */
 export function containerEnv(objs: K8sObject[], workload: K8sObject, container: string): Record<string, string> {
-  const c = (workload.spec.template.spec.containers as any[]).find((x) => x.name === container);
+  const c = (workload.spec.template.spec.containers as Yaml[]).find((x) => x.name === container);
   if (!c) throw new Error(`${workload.kind}/${workload.metadata.name} has no container ${container}`);
-  return Object.fromEntries((c.env ?? []).map((e: any) => {
+  return Object.fromEntries((c.env ?? []).map((e: Yaml) => {
     if (e.value !== undefined) return [e.name, String(e.value)];
     const ref = e.valueFrom?.secretKeyRef;
     if (!ref) throw new Error(`env ${e.name}: only value and secretKeyRef are resolved here`);
