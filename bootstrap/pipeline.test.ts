@@ -72,7 +72,8 @@ describe('boots', () => {
     assert.ok(!second.some((c) => c.startsWith('docker load')), 'images already in the engine');
     assert.match(b.output, /images: 0 loaded into dockerd, 2 already present/);
     assert.match(b.output, /cluster: started \(warm boot\); node Ready/);
-    assert.match(b.output, /release: release wiki deployed \(revision 2\)/);
+    assert.match(b.output, /release: release wiki unchanged \(revision 1: the same chart and values\)/);
+    assert.ok(!second.some((c) => c.startsWith('helm upgrade')), 'no new revision');
   });
 });
 

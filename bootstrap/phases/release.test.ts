@@ -51,11 +51,12 @@ describe('a boot interrupted inside release, or inside its own recovery, recover
   it('upgrade interrupted (pending-upgrade) → rollback to the deployed revision, then upgrade, READY', async () => {
     const w = world();
     const env = { ...w.env, WIKI_PROBE_URL: url() };
-    assert.equal((await boot(env, { until: ready })).code, 0);
-    const killed = await boot({ ...env, FAKE_HANG: '["helm upgrade"]' }, { until: saved(w.state, 'pending-upgrade') });
+    assert.equal((await boot({ ...env, WIKI_HOST_PORT: '8080' }, { until: ready })).code, 0);
+    // Another published port changes Grafana's root URL in the values: an upgrade to make.
+    const killed = await boot({ ...env, WIKI_HOST_PORT: '9090', FAKE_HANG: '["helm upgrade"]' }, { until: saved(w.state, 'pending-upgrade') });
     assert.equal(killed.code, 0, killed.output);
     assert.deepEqual(statuses(w.state), ['deployed', 'pending-upgrade']);
-    const b = await boot(env, { until: ready });
+    const b = await boot({ ...env, WIKI_HOST_PORT: '9090' }, { until: ready });
     assert.equal(b.code, 0, b.output);
     assert.match(b.output, /release: found revision 2 pending-upgrade \(an interrupted upgrade\): rolling back to revision 1, then upgrading/);
     assert.ok(callsOfLastBoot(b).some((c) => c.startsWith('helm rollback wiki 1 --wait')));
@@ -65,8 +66,8 @@ describe('a boot interrupted inside release, or inside its own recovery, recover
 
   it('the recovery\'s own rollback interrupted (pending-rollback) → roll back again, upgrade, READY', async () => {
     const w = world();
-    const env = { ...w.env, WIKI_PROBE_URL: url() };
-    assert.equal((await boot(env, { until: ready })).code, 0);
+    const env = { ...w.env, WIKI_PROBE_URL: url(), WIKI_HOST_PORT: '9090' };
+    assert.equal((await boot({ ...env, WIKI_HOST_PORT: '8080' }, { until: ready })).code, 0);
     await boot({ ...env, FAKE_HANG: '["helm upgrade"]' }, { until: saved(w.state, 'pending-upgrade') });
     const killed = await boot({ ...env, FAKE_HANG: '["helm rollback"]' }, { until: saved(w.state, 'pending-rollback') });
     assert.equal(killed.code, 0, killed.output);
@@ -79,14 +80,18 @@ describe('a boot interrupted inside release, or inside its own recovery, recover
     assert.match(b.output, /READY in/);
   });
 
-  it('a deployed release is upgraded as it is: no history action', async () => {
+  it('a deployed release from the same chart and values: no new revision, no history action; a changed value upgrades', async () => {
     const w = world();
     const env = { ...w.env, WIKI_PROBE_URL: url() };
     assert.equal((await boot(env, { until: ready })).code, 0);
     const b = await boot(env, { until: ready });
     assert.equal(b.code, 0, b.output);
-    assert.match(b.output, /release: release wiki deployed \(revision 2\)/);
-    assert.doesNotMatch(b.output, /release: found/);
-    assert.ok(!callsOfLastBoot(b).some((c) => /^helm (uninstall|rollback)/.test(c)));
+    assert.match(b.output, /release: release wiki unchanged \(revision 1: the same chart and values\)/);
+    assert.ok(!callsOfLastBoot(b).some((c) => /^helm (upgrade|uninstall|rollback)/.test(c)), callsOfLastBoot(b).join('\n'));
+    const changed = await boot({ ...env, GRAFANA_ADMIN_PASSWORD: 'another-one' }, { until: ready });
+    assert.equal(changed.code, 0, changed.output);
+    assert.match(changed.output, /release: release wiki deployed \(revision 2\)/);
+    assert.doesNotMatch(changed.output, /another-one/, 'the description Helm keeps shows no value');
+    assert.doesNotMatch(JSON.stringify(helmHistory(w.state)), /another-one/);
   });
 });

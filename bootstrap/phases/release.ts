@@ -2,11 +2,15 @@ import { stringify } from 'yaml';
 import { clusterDiagnostics } from '../diagnostics.ts';
 import { writeGenerated } from '../files.ts';
 import { helm, NAMESPACE, RELEASE } from '../kube.ts';
+import { releaseDescription } from '../release-fingerprint.ts';
 import { interrupted, KEPT_ON_UNINSTALL, recoveryFor, releaseHistory } from '../release-recovery.ts';
 import { applianceValues } from '../values.ts';
 import type { Phase } from '../context.ts';
 
-/** `helm upgrade --install --wait`: the same command on every boot, after recovering an interrupted one. */
+/**
+ * `helm upgrade --install --wait`, after recovering an interrupted one; skipped when the deployed
+ * revision was made from this chart and these values (a warm boot with no change adds no revision).
+ */
 export const release: Phase = {
   name: 'release',
   timeout: 'release',
@@ -14,10 +18,15 @@ export const release: Phase = {
     const values = applianceValues(ctx.cfg, ctx.pins, ctx.apiRef);
     const masked = { ...values, grafana: { ...values.grafana, adminPassword: '<GRAFANA_ADMIN_PASSWORD>' } };
     writeGenerated(ctx, ctx.paths.values, stringify(values), { shown: stringify(masked) });
+    const description = releaseDescription(ctx.paths.chart, stringify(values));
     const timeout = ['--timeout', `${ctx.cfg.timeouts.release}s`];
 
     const history = await releaseHistory(ctx);
     const recovery = recoveryFor(history);
+    const last = history.at(-1);
+    if (recovery.action === 'none' && last?.status === 'deployed' && last.description === description) {
+      return `release ${RELEASE} unchanged (revision ${last.revision}: the same chart and values) in namespace ${NAMESPACE}, API ${ctx.apiRef}`;
+    }
     const why = interrupted(history.at(-1)?.status ?? '');
     if (recovery.action === 'uninstall') {
       ctx.log.line('release', `found ${recovery.found} (${why}): uninstalling it, then installing; kept for the new install: ${KEPT_ON_UNINSTALL.join(', ')}`);
@@ -29,7 +38,7 @@ export const release: Phase = {
 
     const r = await helm(ctx, [
       'upgrade', '--install', RELEASE, ctx.paths.chart, '--create-namespace',
-      '--values', ctx.paths.values, '--wait', ...timeout, '--history-max', '5',
+      '--values', ctx.paths.values, '--wait', ...timeout, '--history-max', '5', '--description', description,
     ]);
     const revision = /^REVISION: (\d+)/m.exec(r.stdout)?.[1];
     return `release ${RELEASE} deployed${revision ? ` (revision ${revision})` : ''} in namespace ${NAMESPACE}, API ${ctx.apiRef}`;

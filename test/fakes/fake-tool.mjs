@@ -236,9 +236,11 @@ function helm() {
       }
       if (interrupt()) return;
       for (const h of history) if (h.status === 'deployed') Object.assign(h, { status: 'superseded', description: 'superseded by new release' });
-      Object.assign(history.at(-1), { status: 'deployed', description: install ? 'Install complete' : 'Upgrade complete' });
+      // pkg/action/install.go / upgrade.go: --description replaces "Install complete" / "Upgrade complete".
+      const description = args.includes('--description') ? args[args.indexOf('--description') + 1] : install ? 'Install complete' : 'Upgrade complete';
+      Object.assign(history.at(-1), { status: 'deployed', description });
       save();
-      return out(`NAME: wiki\nLAST DEPLOYED: Sat Nov 21 10:02:00 2026\nNAMESPACE: wiki\nSTATUS: deployed\nREVISION: ${revision}\nDESCRIPTION: ${install ? 'Install complete' : 'Upgrade complete'}`);
+      return out(`NAME: wiki\nLAST DEPLOYED: Sat Nov 21 10:02:00 2026\nNAMESPACE: wiki\nSTATUS: deployed\nREVISION: ${revision}\nDESCRIPTION: ${description}`);
     }
     case 'uninstall': {
       // pkg/action/uninstall.go Run: the last revision saved as uninstalling, then deletion and --wait, then the purge.
