@@ -1,4 +1,0 @@
-export class Lifecycle {
-    phase = 'starting';
-    get draining() { return this.phase === 'draining'; }
-}
