@@ -131,6 +131,8 @@ function run() {
       }
       if (sub === 'kubeconfig get') {
         if (!cluster) fail(`FATA[0000] failed to get cluster '${args[2]}': No nodes found`);
+        // The cluster is the tests' real control plane (test/support/appliance.ts world({ cluster })): its kubeconfig.
+        if (process.env.FAKE_KUBECONFIG) return out(readFileSync(process.env.FAKE_KUBECONFIG, 'utf8'));
         return out(`apiVersion: v1\nclusters:\n- cluster:\n    server: https://127.0.0.1:6443\n  name: k3d-${args[2]}\ncontexts:\n- context:\n    cluster: k3d-${args[2]}\n    user: admin@k3d-${args[2]}\n  name: k3d-${args[2]}\ncurrent-context: k3d-${args[2]}\nkind: Config\nusers:\n- name: admin@k3d-${args[2]}\n  user:\n    client-certificate-data: ZmFrZQ==`);
       }
       return fail(`Error: unknown command "${args[0]}" for "k3d"`);

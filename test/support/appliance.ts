@@ -142,18 +142,26 @@ export async function boot(env: Record<string, string>, opts: { args?: string[];
   return { code, output, calls: calls(), ms: Date.now() - t0, leftovers: killLeftovers(state) };
 }
 
-/** A fresh fake world: state dir, host root, home with bundle, and the env that points the bootstrap at them. */
-export function world(shape: HostShape = {}, home = fakeHome()) {
+/**
+ * A fresh fake world: state dir, host root, home with bundle, and the env that points the bootstrap at
+ * them. With `cluster`, the cluster is a real control plane (test/support/control-plane.ts): the fake
+ * k3d hands out its kubeconfig, and the real helm and kubectl on PATH talk to it (their fakes are left out).
+ */
+export function world(shape: HostShape = {}, home = fakeHome(), { cluster }: { cluster?: { kubeconfig: string } } = {}) {
   const state = mkdtempSync(join(tmpdir(), 'wiki-fake-state-'));
   const root = fakeRoot(shape);
-  return {
-    state, root, home,
-    env: {
-      FAKE_STATE: state, WIKI_ROOT: root, WIKI_HOME: home, WIKI_STATE_DIR: join(state, 'wiki'),
-      WIKI_DOCKER_DATA_ROOT: '/var/lib/docker', WIKI_MIN_DISK_GB: '0.001', WIKI_STOP_TIMEOUT_S: '8',
-      WIKI_DOCKERD_TIMEOUT_S: '10', WIKI_VERIFY_TIMEOUT_S: '10',
-    } as Record<string, string>,
+  const env: Record<string, string> = {
+    FAKE_STATE: state, WIKI_ROOT: root, WIKI_HOME: home, WIKI_STATE_DIR: join(state, 'wiki'),
+    WIKI_DOCKER_DATA_ROOT: '/var/lib/docker', WIKI_MIN_DISK_GB: '0.001', WIKI_STOP_TIMEOUT_S: '8',
+    WIKI_DOCKERD_TIMEOUT_S: '10', WIKI_VERIFY_TIMEOUT_S: '10',
   };
+  if (cluster) {
+    const bin = join(state, 'bin');
+    mkdirSync(bin);
+    for (const tool of ['docker', 'dockerd', 'k3d', 'update-alternatives']) symlinkSync(join(FAKES, tool), join(bin, tool));
+    Object.assign(env, { PATH: `${bin}:${process.env.PATH}`, FAKE_KUBECONFIG: cluster.kubeconfig });
+  }
+  return { state, root, home, env };
 }
 
 export const argvOf = (calls: Boot['calls']) => calls.map((c) => `${c.tool} ${c.args.join(' ')}`);
