@@ -62,14 +62,18 @@ async function appliance(db: string): Promise<Appliance> {
  * A fake docker state holding one running appliance that booted a minute ago from IMAGE on an
  * anonymous volume: revision 1 of the release deployed with IMAGE's API, as that boot leaves it.
  */
-function dockerState(container: string, extra: Record<string, number> = {}): string {
+function dockerState(container: string, extra: Record<string, number> = {}, { leftover = false } = {}): string {
   const state = mkdtempSync(join(tmpdir(), 'wiki-e2e-state-'));
   dirs.push(state);
   writeFileSync(join(state, 'dockerd.pid'), String(process.pid));
   const boot = { start: Date.now() - 60_000, revision: 1 };
   writeFileSync(join(state, 'appliances.json'), JSON.stringify({
-    containers: { [container]: { image: IMAGE, volume: VOLUME, port: String(main.port), running: true, boots: [boot], named: false } },
-    volumes: [VOLUME], ...extra,
+    containers: {
+      [container]: { image: IMAGE, volume: VOLUME, port: String(main.port), running: true, boots: [boot], named: false },
+      // An earlier run's second appliance, stopped, with its named volume.
+      ...(leftover ? { [`${container}-fresh`]: { image: IMAGE, volume: `${container}-fresh-data`, port: String(fresh.port), running: false, boots: [{ ...boot, cut: 5000, stopped: true }], named: true } } : {}),
+    },
+    volumes: [VOLUME, ...(leftover ? [`${container}-fresh-data`] : [])], ...extra,
   }));
   mkdirSync(join(state, `vol-${VOLUME}`, 'wiki'), { recursive: true });
   writeFileSync(join(state, `vol-${VOLUME}`, 'helm.json'), JSON.stringify([{ revision: 1, status: 'deployed', description: 'Install complete', apiImage: API_REF }]));
@@ -77,8 +81,8 @@ function dockerState(container: string, extra: Record<string, number> = {}): str
 }
 
 type Run = { code: number; output: string; state: string; out: string };
-async function e2e(container: string, { env = {} as Record<string, string>, fake = {} as Record<string, number>, imageRefs = {} as Record<string, string> } = {}): Promise<Run> {
-  const state = dockerState(container, fake);
+async function e2e(container: string, { env = {} as Record<string, string>, fake = {} as Record<string, number>, imageRefs = {} as Record<string, string>, leftover = false } = {}): Promise<Run> {
+  const state = dockerState(container, fake, { leftover });
   const out = join(state, 'out');
   grafana.state.password = 'admin';
   // Each run's second appliance starts on an empty database, as on a new volume.
@@ -138,7 +142,7 @@ describe('scripts/e2e', () => {
 
   it('passes every phase against a working appliance: the journey, each operator command, restarts, a kill, an upgrade, the budget', async (t) => {
     if (!needTools(t)) return;
-    const r = await e2e('wiki-e2e-13');
+    const r = await e2e('wiki-e2e-13', { leftover: true });
     assert.equal(r.code, 0, r.output);
     for (const phase of PHASES) assert.match(r.output, new RegExp(`^e2e: ${phase} ok in \\d+\\.\\ds$`, 'm'));
     const summary = readFileSync(join(r.out, 'summary.md'), 'utf8');
@@ -183,6 +187,10 @@ describe('scripts/e2e', () => {
       'exec -i wiki-e2e-13-fresh wiki restore', 'rm -f wiki-e2e-13-fresh', 'volume rm wiki-e2e-13-fresh-data',
       'restart --time 30 wiki-e2e-13', 'kill wiki-e2e-13', 'start wiki-e2e-13', 'stop --time 60 wiki-e2e-13', 'rm wiki-e2e-13',
       `run -d --privileged -p ${main.port}:8080 --name wiki-e2e-13 -v ${VOLUME}:/var/lib/docker ${REBUILT}`]) assert.ok(calls.includes(c), `${c}\n${calls.join('\n')}`);
+    // An earlier run's second appliance and volume were removed first, so the restore went into a fresh one.
+    const fresh2 = calls.indexOf(`run -d --privileged -p ${fresh.port}:8080 --name wiki-e2e-13-fresh -v wiki-e2e-13-fresh-data:/var/lib/docker ${IMAGE}`);
+    assert.ok(calls.indexOf('rm -f wiki-e2e-13-fresh') < fresh2 && calls.indexOf('volume rm wiki-e2e-13-fresh-data') < fresh2);
+    assert.equal(calls.filter((c) => c === 'volume rm wiki-e2e-13-fresh-data').length, 2);
     // The kill came after the first boot was long READY: only after the restart's release phase began.
     assert.ok(calls.indexOf('kill wiki-e2e-13') > calls.lastIndexOf('restart --time 30 wiki-e2e-13'));
     const apps = JSON.parse(readFileSync(join(r.state, 'appliances.json'), 'utf8'));

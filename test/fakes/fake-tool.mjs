@@ -380,8 +380,9 @@ function applianceDocker() {
     }
     case 'volume': {
       const vol = args[2];
-      if (args[1] !== 'rm' || !vol) return fail(`fake-tool: no fake for docker ${args.join(' ')}`);
+      if (!['rm', 'inspect'].includes(args[1]) || !vol) return fail(`fake-tool: no fake for docker ${args.join(' ')}`);
       if (!apps.volumes.includes(vol)) fail(`Error response from daemon: get ${vol}: no such volume`);
+      if (args[1] === 'inspect') return out(JSON.stringify([{ CreatedAt: new Date(now).toISOString(), Driver: 'local', Labels: null, Mountpoint: `/var/lib/docker/volumes/${vol}/_data`, Name: vol, Options: null, Scope: 'local' }], null, 4));
       if (Object.values(apps.containers).some((c) => c.volume === vol)) fail(`Error response from daemon: remove ${vol}: volume is in use - [${'0'.repeat(64)}]`);
       apps.volumes = apps.volumes.filter((v) => v !== vol);
       save();
@@ -396,6 +397,11 @@ function applianceDocker() {
       return out(text.join('\n').split('\n').slice(-tail).join('\n') || '');
     }
     case 'inspect': {
+      if (!args.includes('-f')) {
+        return out(JSON.stringify([{ Id: '0'.repeat(64), Name: `/${name}`, State: { Status: c.running ? 'running' : 'exited', Running: c.running },
+          Mounts: [{ Type: 'volume', Name: c.volume, Source: `/var/lib/docker/volumes/${c.volume}/_data`, Destination: '/var/lib/docker', Driver: 'local', RW: true }],
+          Config: { Image: c.image } }], null, 4));
+      }
       const fmt = args[args.indexOf('-f') + 1];
       if (fmt.includes('.Mounts')) return out(c.volume);
       if (fmt.includes('.State.Running')) return out(String(c.running));
@@ -443,6 +449,8 @@ function applianceDocker() {
   };
   if (argv[0] === 'wiki') return run([process.execPath, '--import', 'tsx', 'start-cluster.ts'], argv.slice(1));
   if (argv[0] === 'kubectl') return run([join(dirname(process.argv[1]), 'kubectl')], argv.slice(1));
+  // A passing run of the chart's two test pods. Not modelled: test-grafana.yaml reads the admin password
+  // from the chart's Secret, so after a password change through Grafana's API the real one gets a 401.
   if (argv[0] === 'helm' && argv[1] === 'test') {
     return out(`NAME: wiki\nLAST DEPLOYED: Sat Nov 21 10:02:00 2026\nNAMESPACE: wiki\nSTATUS: deployed\nREVISION: 1\nTEST SUITE:     wiki-test-api\nLast Started:   Sat Nov 21 10:06:00 2026\nLast Completed: Sat Nov 21 10:06:04 2026\nPhase:          Succeeded\nTEST SUITE:     wiki-test-grafana\nLast Started:   Sat Nov 21 10:06:04 2026\nLast Completed: Sat Nov 21 10:06:07 2026\nPhase:          Succeeded`);
   }
