@@ -343,11 +343,16 @@ function applianceDocker() {
       for (const h of history) if (h.status === 'deployed') Object.assign(h, { status: 'superseded', description: 'superseded by new release' });
       b.revision = history.length + 1;
       history.push({ revision: b.revision, status: 'deployed', description: history.length ? 'Upgrade complete' : 'Install complete', apiImage: IMAGES[c.image]?.apiRef });
-      writeFileSync(join(dir, 'helm.json'), JSON.stringify(history));
+      writeFileSync(join(dir, 'helm.json.tmp'), JSON.stringify(history));
+      renameSync(join(dir, 'helm.json.tmp'), join(dir, 'helm.json'));
     }
     const shown = bootLines(c, b, c.boots.length - 1).filter((l) => l.ms <= e);
     const phase = b.stopped ? 'stopped' : e >= BOOT_MS ? 'READY' : /^\[\+[\d.]+s\] (\w+):/.exec(shown.at(-1)?.text ?? '')?.[1] ?? 'preflight';
-    writeFileSync(join(dir, 'wiki', 'boot-state.json'), JSON.stringify({ phase: phase === 'start' ? 'preflight' : phase, since: new Date(b.start).toISOString() }));
+    // Written when it changes, atomically: `wiki status` may be reading it (docker stats samples meanwhile).
+    const bootState = join(dir, 'wiki', 'boot-state.json');
+    // As bootstrap/boot-state.ts recordPhase writes it.
+    const record = `${JSON.stringify({ phase: phase === 'start' ? 'preflight' : phase, since: new Date(b.start).toISOString(), apiRef: IMAGES[c.image]?.apiRef })}\n`;
+    if (!existsSync(bootState) || readFileSync(bootState, 'utf8') !== record) { writeFileSync(`${bootState}.tmp`, record); renameSync(`${bootState}.tmp`, bootState); }
   }
   save();
   const startBoot = (c) => { c.running = true; c.boots.push({ start: now }); };
