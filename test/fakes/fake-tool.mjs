@@ -15,12 +15,19 @@
 //   kubectl: `get pods -o json` is a v1 List; `logs --prefix` lines are "[pod/<pod>/<container>] ...";
 //            `wait` on no object: "error: no matching resources found".
 //   k3d:     k3d-io/k3d v5.9.0 (cluster list JSON fields, log lines).
+//   kubectl: `get deployments/replicasets -o json` follow the API image of each deployed helm
+//            revision as the Deployment controller does (one ReplicaSet per pod template, the old
+//            ones scaled to 0, an RS's `readyReplicas` omitted at 0).
 // `kubectl exec` runs the command after `--` here with exactly $FAKE_POD_EXEC_ENV, the environment the
 // container would have (test/support/postgres-pod.ts builds it from the rendered chart and the image's
 // ENV), so backup and restore go through real pg_dump and psql; the fake adds no variable of its own.
+// `kubectl logs` of the API replays $FAKE_API_LOG (a real API process's stdout) when it is set.
+// The appliance containers as scripts/e2e sees them from the host ($FAKE_STATE/appliances.json): see
+// applianceDocker below.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 const tool = basename(process.argv[1]);
 const args = process.argv.slice(2);
@@ -81,8 +88,7 @@ function run() {
     case 'docker': {
       if (!daemonUp()) fail('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?');
       const images = readJson('images.json', []);
-      const appliance = readJson('appliance.json', null);
-      if (appliance && args.includes(appliance.name)) return applianceContainer(appliance);
+      if (existsSync(file('appliances.json'))) return applianceDocker();
       if (args[0] === 'info') return out('overlay2');
       if (args[0] === 'image' && args[1] === 'inspect') {
         const ref = args.at(-1);
@@ -138,7 +144,7 @@ function run() {
       return fail(`Error: unknown command "${args[0]}" for "k3d"`);
     }
     case 'kubectl': {
-      const rest = args.slice(2); // --kubeconfig <path>
+      const rest = args[0] === '--kubeconfig' ? args.slice(2) : args; // the bootstrap passes --kubeconfig; in the image KUBECONFIG is set
       const node = `node/k3d-${cluster?.name}-server-0`;
       if (rest[0] === 'get' && rest[1] === 'nodes') {
         if (!cluster) return fail('The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?');
@@ -150,8 +156,13 @@ function run() {
       if (rest[0] === 'get' && rest[1] === 'pods' && rest.includes('json')) return out(JSON.stringify(podList(), null, 4));
       if (rest[0] === 'get' && rest[1] === 'pods') return out('wiki-api-7d9c8-abcde');
       if (rest[0] === 'get' && rest[1] === 'events') return out('LAST SEEN   TYPE      REASON    OBJECT                      MESSAGE\n10s         Warning   BackOff   pod/wiki-api-7d9c8-abcde    Back-off restarting failed container api');
+      if (rest[0] === 'get' && ['deployments', 'replicasets'].includes(rest[1])) return out(JSON.stringify(apiWorkloads(rest[1]), null, 4));
       if (rest[0] === 'logs' && rest.includes('--prefix')) {
         const component = /app\.kubernetes\.io\/component=(\w+)/.exec(rest[rest.indexOf('--selector') + 1] ?? '')?.[1];
+        if (component === 'api' && process.env.FAKE_API_LOG) {
+          const lines = readFileSync(process.env.FAKE_API_LOG, 'utf8').split('\n').filter(Boolean).slice(-200);
+          return out(lines.map((l) => `[pod/wiki-api-7d9c8-abcde/api] ${l}`).join('\n'));
+        }
         return out(podList().items.filter((p) => !component || p.metadata.labels['app.kubernetes.io/component'] === component)
           .map((p) => `[pod/${p.metadata.name}/${p.spec.containers[0].name}] {"level":30,"msg":"${p.metadata.labels['app.kubernetes.io/component']} running"}`).join('\n'));
       }
@@ -270,18 +281,217 @@ function helm() {
   }
 }
 
-// The appliance container as scripts/e2e sees it from the host ($FAKE_STATE/appliance.json names it).
-function applianceContainer(app) {
-  const banner = '==================================================================\n READY in 76.1s\n==================================================================';
-  if (args[0] === 'logs') return out(Array.from({ length: 1 + app.restarts }, () => `[+76.1s] verify: 5 checks through http://127.0.0.1:8080 in 1.6s\n${banner}`).join('\n'));
-  if (args[0] === 'restart') { writeJson('appliance.json', { ...app, restarts: app.restarts + 1 }); return out(app.name); }
-  if (args[0] === 'inspect') return out('true');
-  if (args[0] === 'stats') return out('38.52%\t1.874GiB / 15.62GiB');
-  const cmd = args.slice(args.indexOf(app.name) + 1);
-  if (args[0] === 'exec' && cmd[0] === 'helm' && cmd[1] === 'test') {
+
+/** The API Deployment and its ReplicaSets as `kubectl get … -o json` lists them, from the deployed helm revisions' API image. */
+function apiWorkloads(kind) {
+  const deployed = readJson('helm.json', []).filter((h) => h.status === 'deployed' || h.status === 'superseded');
+  const images = [...new Set(deployed.map((h) => h.apiImage).filter(Boolean))];
+  const current = deployed.filter((h) => h.status === 'deployed').at(-1)?.apiImage;
+  const labels = { 'app.kubernetes.io/instance': 'wiki', 'app.kubernetes.io/name': 'wiki', 'app.kubernetes.io/component': 'api' };
+  const template = (image) => ({ metadata: { labels }, spec: { containers: [{ name: 'api', image }] } });
+  const list = (items) => ({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items });
+  if (kind === 'deployments') {
+    return list(current ? [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'wiki-api', namespace: 'wiki', labels },
+      spec: { replicas: 2, selector: { matchLabels: labels }, template: template(current) }, status: { replicas: 2, readyReplicas: 2, updatedReplicas: 2, availableReplicas: 2 } }] : []);
+  }
+  return list(images.map((image, i) => {
+    const n = image === current ? 2 : 0;
+    return { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: `wiki-api-${(0x7d9c8 + i).toString(16)}`, namespace: 'wiki', labels },
+      spec: { replicas: n, selector: { matchLabels: labels }, template: template(image) }, status: n ? { replicas: n, readyReplicas: n, availableReplicas: n } : { replicas: 0 } };
+  }));
+}
+
+/**
+ * Appliance containers as scripts/e2e drives them from the host: run, logs, restart, stop, kill,
+ * start, rm, inspect, stats, exec, volume rm. State in $FAKE_STATE/appliances.json ({ containers,
+ * volumes, memoryPeak?, diskBytes? }); the world around it in the environment: FAKE_APPLIANCE_IMAGES
+ * ({ image: { apiRef, home } }, what `docker build` made) and FAKE_VOLUMES ({ volume: { podEnv,
+ * apiLog } }, the PostgreSQL container's exec environment and the API log behind each volume's port). A boot takes FAKE_BOOT_MS and
+ * prints the bootstrap's lines (bootstrap/pipeline.ts, log.ts; README "What docker logs shows") as
+ * time passes; one passing its release records a helm revision with the image's API in the volume's
+ * state ($FAKE_STATE/vol-<volume>), where `docker exec … kubectl` and `wiki` read it. `docker exec`
+ * runs `wiki` (the real start-cluster.ts) and `kubectl` (this fake) as the container would.
+ * FAKE_LOSE_ROW=1 drops the last users row on its way into `wiki restore` (a failure to catch).
+ */
+function applianceDocker() {
+  // One call at a time changes the state (scripts/e2e samples docker stats in the background).
+  const lockDir = file('appliances.lock');
+  const unlock = () => rmSync(lockDir, { recursive: true, force: true });
+  for (let i = 0; ; i++) {
+    try { mkdirSync(lockDir); break; } catch { if (i > 2000) fail('fake-tool: appliances.lock held for 10s'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); }
+  }
+  process.on('exit', unlock);
+  const apps = readJson('appliances.json', null);
+  const BOOT_MS = Number(process.env.FAKE_BOOT_MS ?? 1500);
+  const IMAGES = JSON.parse(process.env.FAKE_APPLIANCE_IMAGES ?? '{}');
+  const VOLUMES = JSON.parse(process.env.FAKE_VOLUMES ?? '{}');
+  const now = Date.now();
+  const save = () => writeJson('appliances.json', apps);
+  const volDir = (vol) => { const d = join(state, `vol-${vol}`); mkdirSync(join(d, 'wiki'), { recursive: true }); return d; };
+  const get = (name) => apps.containers[name] ?? fail(`Error response from daemon: No such container: ${name}`);
+  const RELEASE_END = 0.979;
+  const bootLines = (c, b, i) => {
+    const first = i === 0 && !b.warm;
+    const t = (f) => `[+${(f * 76.1).toFixed(1)}s]`;
+    return [
+      [0, `start: wiki-appliance: k3s v1.35.5+k3s1, k3d v5.9.0, helm v4.3.0, linux/amd64; phases preflight → dockerd → images → cluster → release → verify → serve`],
+      // Timed as the README's sample boot: dockerd ends at 1.3 s, images 9.8 s, cluster 31.0 s, release 74.5 s, verify 76.1 s.
+      [0.0, 'preflight: starting'], [0.0, 'preflight: privileged, cgroup v2, /var/lib/docker on ext4, 70 GiB free, 13.6 GiB memory available in 0.0s'],
+      [0.001, 'dockerd: starting (deadline 60s)'], [0.017, 'dockerd: started (pid 21, storage overlay2, iptables nft) in 1.3s'],
+      [0.018, 'images: starting (deadline 300s)'], [0.129, first ? 'images: 2 loaded into dockerd, 0 already present; 5 archives for k3s to import in 8.5s' : 'images: 0 loaded into dockerd, 2 already present; 5 archives for k3s to import in 0.4s'],
+      [0.13, 'cluster: starting (deadline 300s)'], [0.407, first ? 'cluster: created; node Ready (registered after 2.1s) in 21.2s' : 'cluster: started; node Ready in 9.4s'],
+      [0.408, 'release: starting (deadline 600s)'],
+      [RELEASE_END, `release: release wiki deployed (revision ${b.revision ?? '?'}) in namespace wiki, API ${IMAGES[c.image]?.apiRef} in 43.5s`],
+      [0.98, 'verify: starting (deadline 300s)'], [1, 'verify: 5 checks through http://127.0.0.1:8080: GET /healthz/ready, GET /metrics, GET /grafana/api/health, dashboard creation-dashboard-678, GET /users?limit=1 in 1.6s'],
+      [1, '\n==================================================================\n READY in 76.1s\n   API        http://localhost:8080/users      (docs http://localhost:8080/docs, metrics http://localhost:8080/metrics)\n==================================================================', true],
+    ].map(([f, text, raw]) => ({ ms: f * BOOT_MS, text: raw ? text : `${t(f)} ${text}` }));
+  };
+  const elapsed = (b) => Math.min(now - b.start, b.cut ?? Infinity);
+  // Settle: boots that passed their release record a revision; each volume's boot state as the bootstrap writes it.
+  for (const c of Object.values(apps.containers)) {
+    const b = c.boots.at(-1);
+    if (!b) continue;
+    const e = elapsed(b);
+    const dir = volDir(c.volume);
+    if (e >= RELEASE_END * BOOT_MS && b.revision === undefined) {
+      const history = existsSync(join(dir, 'helm.json')) ? JSON.parse(readFileSync(join(dir, 'helm.json'), 'utf8')) : [];
+      for (const h of history) if (h.status === 'deployed') Object.assign(h, { status: 'superseded', description: 'superseded by new release' });
+      b.revision = history.length + 1;
+      history.push({ revision: b.revision, status: 'deployed', description: history.length ? 'Upgrade complete' : 'Install complete', apiImage: IMAGES[c.image]?.apiRef });
+      writeFileSync(join(dir, 'helm.json.tmp'), JSON.stringify(history));
+      renameSync(join(dir, 'helm.json.tmp'), join(dir, 'helm.json'));
+    }
+    const shown = bootLines(c, b, c.boots.length - 1).filter((l) => l.ms <= e);
+    const phase = b.stopped ? 'stopped' : e >= BOOT_MS ? 'READY' : /^\[\+[\d.]+s\] (\w+):/.exec(shown.at(-1)?.text ?? '')?.[1] ?? 'preflight';
+    // Written when it changes, atomically: `wiki status` may be reading it (docker stats samples meanwhile).
+    const bootState = join(dir, 'wiki', 'boot-state.json');
+    // As bootstrap/boot-state.ts recordPhase writes it.
+    const record = `${JSON.stringify({ phase: phase === 'start' ? 'preflight' : phase, since: new Date(b.start).toISOString(), apiRef: IMAGES[c.image]?.apiRef })}\n`;
+    if (!existsSync(bootState) || readFileSync(bootState, 'utf8') !== record) { writeFileSync(`${bootState}.tmp`, record); renameSync(`${bootState}.tmp`, bootState); }
+  }
+  save();
+  const startBoot = (c) => { c.running = true; c.boots.push({ start: now }); };
+  const stopBoot = (c) => {
+    const b = c.boots.at(-1);
+    const e = elapsed(b);
+    Object.assign(b, { cut: e, stopped: true, stopLines: [`[+${(e / BOOT_MS * 76.1).toFixed(1)}s] stop: SIGTERM received: stopping within 8s`, `[+${(e / BOOT_MS * 76.1 + 3.2).toFixed(1)}s] stop: stopped cleanly`] });
+    c.running = false;
+  };
+  const [cmd] = args;
+  const name = args.find((a) => Object.hasOwn(apps.containers, a)) ?? args.at(-1);
+  switch (cmd) {
+    case 'run': {
+      const opt = (flag) => { const i = args.indexOf(flag); return i > 0 ? args[i + 1] : undefined; };
+      const image = args.at(-1);
+      const n = opt('--name');
+      const port = opt('-p')?.split(':')[0];
+      const vol = opt('-v')?.split(':')[0] ?? randomUUID().replaceAll('-', '').repeat(2);
+      if (!IMAGES[image]) fail(`Unable to find image '${image}' locally\ndocker: Error response from daemon: pull access denied for ${image.split(':')[0]}, repository does not exist or may require 'docker login'.`, 125);
+      if (apps.containers[n]) fail(`docker: Error response from daemon: Conflict. The container name "/${n}" is already in use by container "${'0'.repeat(64)}". You have to remove (or rename) that container to be able to reuse that name.`, 125);
+      if (Object.values(apps.containers).some((c) => c.running && c.port === port)) fail(`docker: Error response from daemon: driver failed programming external connectivity on endpoint ${n}: Bind for 0.0.0.0:${port} failed: port is already allocated.`, 125);
+      if (Object.values(apps.containers).some((c) => c.volume === vol && c.running)) fail(`fake-tool: volume ${vol} is in use by a running appliance (two dockerd on one data root)`);
+      apps.containers[n] = { image, volume: vol, port, running: false, boots: [], named: !!opt('-v') };
+      if (!apps.volumes.includes(vol)) apps.volumes.push(vol);
+      else apps.containers[n].warmVolume = true;
+      startBoot(apps.containers[n]);
+      if (apps.containers[n].warmVolume) apps.containers[n].boots[0].warm = true;
+      save();
+      return out(randomUUID().replaceAll('-', '').repeat(2));
+    }
+    case 'volume': {
+      const vol = args[2];
+      if (!['rm', 'inspect'].includes(args[1]) || !vol) return fail(`fake-tool: no fake for docker ${args.join(' ')}`);
+      if (!apps.volumes.includes(vol)) fail(`Error response from daemon: get ${vol}: no such volume`);
+      if (args[1] === 'inspect') return out(JSON.stringify([{ CreatedAt: new Date(now).toISOString(), Driver: 'local', Labels: null, Mountpoint: `/var/lib/docker/volumes/${vol}/_data`, Name: vol, Options: null, Scope: 'local' }], null, 4));
+      if (Object.values(apps.containers).some((c) => c.volume === vol)) fail(`Error response from daemon: remove ${vol}: volume is in use - [${'0'.repeat(64)}]`);
+      apps.volumes = apps.volumes.filter((v) => v !== vol);
+      save();
+      return out(vol);
+    }
+  }
+  const c = get(name);
+  switch (cmd) {
+    case 'logs': {
+      const text = c.boots.flatMap((b, i) => [...bootLines(c, b, i).filter((l) => l.ms <= elapsed(b)).map((l) => l.text), ...(b.stopLines ?? [])]);
+      const tail = args.includes('--tail') ? Number(args[args.indexOf('--tail') + 1]) : Infinity;
+      return out(text.join('\n').split('\n').slice(-tail).join('\n') || '');
+    }
+    case 'inspect': {
+      if (!args.includes('-f')) {
+        return out(JSON.stringify([{ Id: '0'.repeat(64), Name: `/${name}`, State: { Status: c.running ? 'running' : 'exited', Running: c.running },
+          Mounts: [{ Type: 'volume', Name: c.volume, Source: `/var/lib/docker/volumes/${c.volume}/_data`, Destination: '/var/lib/docker', Driver: 'local', RW: true }],
+          Config: { Image: c.image } }], null, 4));
+      }
+      const fmt = args[args.indexOf('-f') + 1];
+      if (fmt.includes('.Mounts')) return out(c.volume);
+      if (fmt.includes('.State.Running')) return out(String(c.running));
+      if (fmt.includes('.Config.Image')) return out(c.image);
+      return fail(`fake-tool: no fake for docker inspect -f ${fmt}`);
+    }
+    case 'stats': return out(c.running ? '38.52%\t1.874GiB / 15.62GiB' : '0.00%\t0B / 0B');
+    case 'restart': if (c.running) stopBoot(c); startBoot(c); save(); return out(name);
+    case 'stop': if (c.running) stopBoot(c); save(); return out(name);
+    case 'start': if (!c.running) startBoot(c); save(); return out(name);
+    case 'kill': {
+      if (!c.running) fail(`Error response from daemon: cannot kill container: ${name}: container ${'0'.repeat(64)} is not running`);
+      Object.assign(c.boots.at(-1), { cut: elapsed(c.boots.at(-1)) });
+      c.running = false;
+      save();
+      return out(name);
+    }
+    case 'rm': {
+      if (c.running && !args.includes('-f')) fail(`Error response from daemon: cannot remove container "/${name}": container is running: stop the container before removing or force remove`);
+      delete apps.containers[name];
+      // An anonymous volume goes with -v; a named one (-v NAME:…) stays until `docker volume rm`.
+      if (args.includes('-v') && !c.named) apps.volumes = apps.volumes.filter((v) => v !== c.volume);
+      save();
+      return out(name);
+    }
+    case 'exec': break;
+    default: return fail(`fake-tool: no fake for docker ${args.join(' ')}`);
+  }
+  if (!c.running) fail(`Error response from daemon: container ${'0'.repeat(64)} is not running`);
+  const argv = args.slice(args.indexOf(name) + 1);
+  const dir = volDir(c.volume);
+  const world = { ...process.env, FAKE_STATE: dir, WIKI_STATE_DIR: join(dir, 'wiki'), WIKI_HOME: IMAGES[c.image]?.home ?? '', FAKE_POD_EXEC_ENV: JSON.stringify(VOLUMES[c.volume]?.podEnv ?? {}), FAKE_API_LOG: VOLUMES[c.volume]?.apiLog ?? '' };
+  if (!VOLUMES[c.volume]?.apiLog) delete world.FAKE_API_LOG;
+  unlock();
+  const run = (file, list) => {
+    let input = args.includes('-i') ? readFileSync(0, 'utf8') : '';
+    if (process.env.FAKE_LOSE_ROW === '1' && list[0] === 'restore') {
+      const lines = input.split('\n');
+      const end = lines.findIndex((l, i) => l === '\\.' && lines.slice(0, i).some((x) => x.startsWith('COPY public.users ')));
+      lines.splice(end - 1, 1);
+      input = lines.join('\n');
+    }
+    const r = spawnSync(file[0], [...file.slice(1), ...list], { cwd: join(dirname(process.argv[1]), '../../..'), env: world, input, stdio: ['pipe', 'inherit', 'inherit'] });
+    process.exitCode = r.status ?? 1;
+  };
+  if (argv[0] === 'wiki') return run([process.execPath, '--import', 'tsx', 'start-cluster.ts'], argv.slice(1));
+  if (argv[0] === 'kubectl') return run([join(dirname(process.argv[1]), 'kubectl')], argv.slice(1));
+  // A passing run of the chart's two test pods (test-grafana reads as an anonymous viewer, whatever the password).
+  if (argv[0] === 'helm' && argv[1] === 'test') {
     return out(`NAME: wiki\nLAST DEPLOYED: Sat Nov 21 10:02:00 2026\nNAMESPACE: wiki\nSTATUS: deployed\nREVISION: 1\nTEST SUITE:     wiki-test-api\nLast Started:   Sat Nov 21 10:06:00 2026\nLast Completed: Sat Nov 21 10:06:04 2026\nPhase:          Succeeded\nTEST SUITE:     wiki-test-grafana\nLast Started:   Sat Nov 21 10:06:04 2026\nLast Completed: Sat Nov 21 10:06:07 2026\nPhase:          Succeeded`);
   }
-  if (args[0] === 'exec' && cmd[0] === 'cat' && cmd[1] === '/sys/fs/cgroup/memory.peak') return out(String(app.memoryPeak ?? 2254857830));
-  if (args[0] === 'exec' && cmd[0] === 'du') return out(`${app.diskBytes ?? 3221225472}\t/var/lib/docker`);
+  if (argv.join(' ') === 'cat /sys/fs/cgroup/memory.peak') {
+    // cgroup v2: the container's cgroup is new after each start, so its peak starts over.
+    return out(String(c.boots.length === 1 ? (apps.memoryPeak ?? 2254857830) : 1288490188));
+  }
+  if (argv.join(' ') === 'cat /opt/wiki/images/wiki-api.ref') return out(IMAGES[c.image].apiRef);
+  if (argv.join(' ') === 'du -x -B1 --max-depth=1 /var/lib/docker') {
+    // du's output (GNU coreutils 9.7): "<bytes>\t<dir>", subdirectories first, the total last.
+    const total = apps.diskBytes ?? 3221225472;
+    return out(`4096\t/var/lib/docker/runtimes\n786432\t/var/lib/docker/wiki-appliance\n1073741824\t/var/lib/docker/overlay2\n2139095040\t/var/lib/docker/volumes\n8286208\t/var/lib/docker/image\n${total}\t/var/lib/docker`);
+  }
+  if (argv.join(' ') === 'du -x -B1 --max-depth=4 /var/lib/docker/volumes') {
+    const v = '/var/lib/docker/volumes/4b1f0c6e9d2a7f3c5e8b1a4d6c9f2e5b8a1d4c7f0e3b6a9d2c5f8e1b4a7d0c3f';
+    return out([
+      `1503238553\t${v}/_data/agent/containerd`, `12288\t${v}/_data/agent/etc`, `1503266841\t${v}/_data/agent`,
+      `241172480\t${v}/_data/storage/pvc-2c4d6e8f-0a1b-4c3d-9e5f-7a8b9c0d1e2f_wiki_data-wiki-postgresql-0`,
+      `318767104\t${v}/_data/storage/pvc-3d5e7f9a-1b2c-4d4e-8f6a-8b9c0d1e2f3a_wiki_wiki-prometheus`,
+      `52428800\t${v}/_data/storage/pvc-4e6f8a0b-2c3d-4e5f-9a7b-9c0d1e2f3a4b_wiki_wiki-grafana`,
+      `612368384\t${v}/_data/storage`, `2115635225\t${v}/_data`, `2115639321\t${v}`, '2139095040\t/var/lib/docker/volumes',
+    ].join('\n'));
+  }
   return fail(`fake-tool: no fake for docker ${args.join(' ')}`);
 }

@@ -1,7 +1,7 @@
 /** Harness for the bootstrap: fake host trees, a fake bundle, the fake toolchain on PATH, a fake service. */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageArch } from '../../bootstrap/arch.ts';
@@ -79,6 +79,7 @@ export async function fakeService(state: ServiceMode): Promise<{ url: string; se
     if (url === '/healthz/ready') return json(200, { status: 'ok' });
     if (url === '/metrics') { res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }); return res.end(`# HELP users_created_total Total number of users created\nusers_created_total ${state.users}\n`); }
     if (url === '/grafana/api/health') return json(200, { database: 'ok', version: '13.2.3' });
+    if (req.method === 'PUT' && url === '/grafana/api/user/password') return changePassword(req, json);
     if (url === '/grafana/api/dashboards/uid/creation-dashboard-678' || url === '/grafana/api/datasources/uid/wiki-prometheus/health') {
       // As Grafana 13 with anonymous viewers (the chart's default): no credentials read it, wrong ones are
       // refused with its auth.unauthorized body (pkg/services/authn/authnimpl/service.go errCantAuthenticateReq).
@@ -90,6 +91,20 @@ export async function fakeService(state: ServiceMode): Promise<{ url: string; se
     }
     json(404, { detail: 'Not Found' });
   });
+  // Grafana's PUT /api/user/password (pkg/api/user.go ChangeUserPassword, docs/sources/developers/http_api/user.md):
+  // the signed-in user's own password; the old one must match, a new one under 4 characters is refused.
+  const changePassword = (req: IncomingMessage, json: (status: number, body: unknown) => void) => {
+    let raw = '';
+    req.on('data', (d) => { raw += d; });
+    req.on('end', () => {
+      if (req.headers.authorization !== `Basic ${Buffer.from(`admin:${state.password}`).toString('base64')}`) return json(401, { message: 'Invalid username or password' });
+      const body = JSON.parse(raw || '{}') as { oldPassword?: string; newPassword?: string };
+      if (body.oldPassword !== state.password) return json(401, { message: 'Invalid old password' });
+      if ((body.newPassword ?? '').length < 4) return json(400, { message: 'New password is too short' });
+      state.password = body.newPassword!;
+      json(200, { message: 'User password changed' });
+    });
+  };
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server, state };
 }
