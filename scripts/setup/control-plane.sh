@@ -36,11 +36,14 @@ go_tool kube-apiserver "$( (cat "$cp_mod/go.mod" "$cp_mod/go.sum") | sha256sum |
 build_kwok() {
   echo "building kwok $KWOK_VERSION (cold: about 3-5 min)"
   CGO_ENABLED=0 GOBIN="$TOOLS/bin" with_ticker go install -trimpath -ldflags="-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
-  # The stages kwokctl would load (the kwok binary has none by default): nodes Ready, pods Ready, Job pods done.
-  local src; src="$(go env GOMODCACHE)/sigs.k8s.io/kwok@$KWOK_VERSION/kustomize/stage"
-  mkdir -p "$TOOLS/share/kwok-$KWOK_VERSION"
-  cp "$src/node/fast/node-initialize.yaml" "$src/pod/fast/pod-ready.yaml" "$src/pod/fast/pod-complete.yaml" \
-    "$src/pod/fast/pod-delete.yaml" "$TOOLS/share/kwok-$KWOK_VERSION/"
+  # The stages kwokctl would load (the kwok binary has none by default): nodes Ready, pods Ready, Job pods
+  # done; and the CRDs of logs and exec, which kwok watches but does not install.
+  local src share="$TOOLS/share/kwok-$KWOK_VERSION"
+  src="$(go env GOMODCACHE)/sigs.k8s.io/kwok@$KWOK_VERSION/kustomize"
+  mkdir -p "$share/stages" "$share/crds"
+  cp "$src/stage/node/fast/node-initialize.yaml" "$src/stage/pod/fast/pod-ready.yaml" "$src/stage/pod/fast/pod-complete.yaml" \
+    "$src/stage/pod/fast/pod-delete.yaml" "$share/stages/"
+  cp "$src"/crd/bases/kwok.x-k8s.io_{clusterlogs,logs,clusterexecs,execs}.yaml "$share/crds/"
 }
 go_tool kwok "$KWOK_VERSION" build_kwok
 "$TOOLS/bin/kube-apiserver" --version

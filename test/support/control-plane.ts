@@ -81,8 +81,8 @@ function certificates(dir: string) {
 }
 
 /** kwok's stages: the default ones the setup step copied beside the binary, and one that completes bare pods. */
-function stages(kwok: string): string {
-  const dir = join(dirname(kwok), '..', 'share', `kwok-${readVersions().KWOK_VERSION}`);
+function stages(share: string): string {
+  const dir = join(share, 'stages');
   const defaults = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => readFileSync(join(dir, f), 'utf8'));
   // Helm test hooks are bare pods (no owner, restartPolicy Never): kwok's pod-complete covers Job pods only.
   const bare = {
@@ -184,6 +184,8 @@ export async function startControlPlane({ nodes = 1 }: { nodes?: number } = {}):
       '--token-auth-file', join(dir, 'tokens.csv'), '--authorization-mode', 'RBAC', '--allow-privileged',
       '--service-account-issuer', 'https://kubernetes.default.svc.cluster.local', '--service-account-key-file', certs.saPub,
       '--service-account-signing-key-file', certs.saKey, '--service-cluster-ip-range', '10.43.0.0/16',
+      // no `kubernetes` Service endpoints: a loopback address is refused there, and no pod runs to use it
+      '--endpoint-reconciler-type', 'none',
       // logs and exec go to the node's kubelet endpoint, which is kwok's server
       '--kubelet-preferred-address-types', 'InternalIP', '--kubelet-certificate-authority', certs.ca.crt]);
     await waitFor(async () => (await api('GET', '/readyz')) === 'ok', { timeoutMs: 60_000, intervalMs: 100, signal: died.signal, what: 'kube-apiserver /readyz' });
@@ -192,7 +194,11 @@ export async function startControlPlane({ nodes = 1 }: { nodes?: number } = {}):
     daemon('kube-controller-manager', [...common, '--service-account-private-key-file', certs.saKey, '--root-ca-file', certs.ca.crt,
       '--use-service-account-credentials=false', '--controllers=*']);
     daemon('kube-scheduler', common);
-    writeFileSync(join(dir, 'kwok.yaml'), stages(bin.kwok!));
+    // kwok's files from the setup step: its stages, and the CRDs of the logs and exec it serves.
+    const share = join(dirname(bin.kwok!), '..', 'share', `kwok-${readVersions().KWOK_VERSION}`);
+    writeFileSync(join(dir, 'kwok.yaml'), stages(share));
+    await kubectl(['apply', '--filename', join(share, 'crds')]);
+    await kubectl(['wait', '--for=condition=Established', '--filename', join(share, 'crds'), '--timeout=30s']);
     daemon('kwok', ['--kubeconfig', kubeconfig, '--config', join(dir, 'kwok.yaml'), `--manage-nodes-with-annotation-selector=${NODE_ANNOTATION}=fake`,
       // kwok's own default is 0: leases would expire and the node flip NotReady every 40 s
       '--node-lease-duration-seconds=40', '--cidr=10.42.0.0/16', '--node-ip=127.0.0.1', `--node-port=${kwokPort}`, `--server-address=127.0.0.1:${kwokPort}`,
@@ -227,9 +233,6 @@ export async function startControlPlane({ nodes = 1 }: { nodes?: number } = {}):
     // Logs and exec for every pod: a fixed log file, and commands run on this machine in `dir`.
     const podLog = join(dir, 'pod.log');
     writeFileSync(podLog, `${new Date().toISOString()} stdout F served by kwok ClusterLogs\n`);
-    await waitFor(async () => (await kubectl(['get', 'crd', 'clusterlogs.kwok.x-k8s.io', 'clusterexecs.kwok.x-k8s.io', '-o', 'name'], { check: false })).code === 0,
-      { timeoutMs: 30_000, intervalMs: 200, signal: died.signal, what: 'kwok to install its CRDs' });
-    await kubectl(['wait', '--for=condition=Established', 'crd/clusterlogs.kwok.x-k8s.io', 'crd/clusterexecs.kwok.x-k8s.io', '--timeout=30s']);
     await kubectl(['apply', '-f', '-'], { input: [
       { apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'ClusterLogs', metadata: { name: 'all-pods' }, spec: { logs: [{ logsFile: podLog }] } },
       { apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'ClusterExec', metadata: { name: 'all-pods' }, spec: { execs: [{ local: { workDir: dir } }] } },
