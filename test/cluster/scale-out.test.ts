@@ -34,10 +34,16 @@ describe('the chart on three nodes', { skip: controlPlaneSkip() }, () => {
       await install(ns, ['--set', 'fastapi.replicas=3']);
     });
 
-    it('the scheduler puts one API pod on each node', async () => {
+    it('the scheduler puts one API pod on each node, under the spread rule as the API server admitted it', async () => {
       const pods = await apiPods(ns);
       assert.equal(pods.length, 3);
       assert.deepEqual(pods.map((p) => p.spec.nodeName).sort(), cp.nodes());
+      // The API server folds matchLabelKeys into the selector: each rollout's pods are spread on their own.
+      for (const p of pods) {
+        const [rule] = p.spec.topologySpreadConstraints;
+        assert.deepEqual([rule.topologyKey, rule.whenUnsatisfiable, rule.maxSkew], ['kubernetes.io/hostname', 'ScheduleAnyway', 1]);
+        assert.deepEqual(rule.labelSelector.matchExpressions, [{ key: 'pod-template-hash', operator: 'In', values: [p.metadata.labels['pod-template-hash']] }]);
+      }
     });
 
     it('kubectl drain evicts through the PodDisruptionBudget: held while a pod is unready, done once it is not', async () => {
