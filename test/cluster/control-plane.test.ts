@@ -11,6 +11,7 @@ import { stringify } from 'yaml';
 import { parseBootConfig } from '../../bootstrap/config.ts';
 import { readPins } from '../../bootstrap/pins.ts';
 import { applianceValues } from '../../bootstrap/values.ts';
+import { waitFor } from '../../bootstrap/wait.ts';
 import { CHART } from '../support/helm.ts';
 import { controlPlaneSkip, KUBE_VERSION, startControlPlane, type ControlPlane } from '../support/control-plane.ts';
 
@@ -58,5 +59,9 @@ describe('the test control plane', { skip: controlPlaneSkip() }, () => {
     assert.match(logs.stdout, /served by kwok ClusterLogs/);
     const exec = await cp.kubectl(['exec', '--namespace', ns, pod, '--', 'sh', '-c', 'pwd; echo "in $0"']);
     assert.equal(exec.stdout, `${cp.dir}\nin sh\n`);
+    // One pod's exec gets its own variables (how a test points pg_dump at a local PostgreSQL).
+    await cp.execEnv(ns, pod.slice('pod/'.length), { PGHOST: '127.0.0.1' });
+    await waitFor(async () => (await cp.kubectl(['exec', '--namespace', ns, pod, '--', 'sh', '-c', 'echo "$PGHOST"'])).stdout === '127.0.0.1\n',
+      { timeoutMs: 10_000, intervalMs: 200, what: 'kwok to serve the pod its Exec' });
   });
 });

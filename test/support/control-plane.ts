@@ -4,7 +4,7 @@
  * and their pods (Ready, Job and bare `restartPolicy: Never` pods completed, logs and exec served
  * locally). No containers run. A k3s-like StorageClass (`local-path`, WaitForFirstConsumer) is served
  * by a small provisioner in this process that binds claims to hostPath volumes, and the `traefik`
- * IngressClass exists. One control plane per test file (warm start is a few seconds, see docs/testing.md).
+ * IngressClass exists. One control plane per test file: a warm start takes about 9 s (README, Testing).
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -38,6 +38,8 @@ export type ControlPlane = {
   api(method: string, path: string, body?: unknown): Promise<any>;
   /** Streams a watch (`path` of a list, e.g. `/apis/apps/v1/namespaces/x/deployments`); returns how to stop it. */
   watch(path: string, onEvent: (e: { type: string; object: any }) => void): () => void;
+  /** Makes `kubectl exec` into one pod run on this machine with these variables (a kwok `Exec`), e.g. PGHOST for pg_dump. */
+  execEnv(namespace: string, pod: string, env: Record<string, string>, workDir?: string): Promise<void>;
   /** A fresh namespace (with its default ServiceAccount in place), optionally labelled. */
   namespace(prefix?: string, labels?: Record<string, string>): Promise<string>;
   /** Registers `count` more kwok nodes and waits until they are Ready and schedulable. */
@@ -257,6 +259,11 @@ export async function startControlPlane({ nodes = 1 }: { nodes?: number } = {}):
       return name;
     };
 
+    const execEnv = async (namespace: string, pod: string, env: Record<string, string>, workDir = dir) => {
+      await kubectl(['apply', '--filename', '-'], { input: stringify({ apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'Exec', metadata: { name: pod, namespace },
+        spec: { execs: [{ local: { workDir, envs: Object.entries(env).map(([name, value]) => ({ name, value })) } }] } }) });
+    };
+
     const stop = async () => {
       if (stopped) return;
       stopped = true;
@@ -269,7 +276,7 @@ export async function startControlPlane({ nodes = 1 }: { nodes?: number } = {}):
       rmSync(dir, { recursive: true, force: true });
     };
 
-    return { kubeconfig, dir, kubectl, helm, api, watch, namespace, addNodes, nodes: () => [...nodeNames], stop };
+    return { kubeconfig, dir, kubectl, helm, api, watch, execEnv, namespace, addNodes, nodes: () => [...nodeNames], stop };
   } catch (err) {
     stopped = true;
     const logs = children.map((c) => `--- ${c.name}\n${tail(c.log)}`).join('\n');
