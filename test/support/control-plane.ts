@@ -112,7 +112,14 @@ export async function startControlPlane({ nodes = 1 }: { nodes?: number } = {}):
   const children: { name: string; child: ChildProcess; log: string }[] = [];
   const died = new AbortController();
   const killAll = () => { for (const c of children) c.child.kill('SIGKILL'); };
-  process.once('exit', killAll); // a crashed test file must not leave the control plane running
+  // A test file that crashes or is killed (a test timeout) must not leave the control plane running.
+  const onSignal = (signal: NodeJS.Signals) => { killAll(); process.kill(process.pid, signal); };
+  const guard = (on: boolean) => {
+    for (const [event, fn] of [['exit', killAll], ['SIGTERM', onSignal], ['SIGINT', onSignal]] as const) {
+      if (on) process.once(event, fn); else process.removeListener(event, fn);
+    }
+  };
+  guard(true);
   let stopped = false;
 
   const daemon = (name: string, args: string[], env: Record<string, string> = {}) => {
@@ -272,7 +279,7 @@ export async function startControlPlane({ nodes = 1 }: { nodes?: number } = {}):
       for (const group of [['kwok', 'kube-scheduler', 'kube-controller-manager'], ['kube-apiserver'], ['etcd']]) {
         await Promise.all(children.filter((c) => group.includes(c.name)).map((c) => terminate(c.child)));
       }
-      process.removeListener('exit', killAll);
+      guard(false);
       rmSync(dir, { recursive: true, force: true });
     };
 
@@ -281,7 +288,7 @@ export async function startControlPlane({ nodes = 1 }: { nodes?: number } = {}):
     stopped = true;
     const logs = children.map((c) => `--- ${c.name}\n${tail(c.log)}`).join('\n');
     await Promise.all(children.map((c) => terminate(c.child)));
-    process.removeListener('exit', killAll);
+    guard(false);
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`control plane did not start: ${(err as Error).message}\n${logs}`);
   }
