@@ -89,7 +89,7 @@ describe('the chart on three nodes', { skip: controlPlaneSkip() }, () => {
       const during = seen.filter((s) => s.observed > 0);
       assert.ok(during.length >= 3, `the watch saw the rollout: ${JSON.stringify(seen)}`);
       assert.equal(Math.min(...during.map((s) => s.available)), 3, JSON.stringify(seen));
-      // (status.replicas is no bound on the surge: it lags the ReplicaSets and briefly showed 5 here.)
+      // No bound on status.replicas: it lags the ReplicaSets, so it can exceed replicas + maxSurge for a moment.
     });
   });
 
