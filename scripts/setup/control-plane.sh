@@ -13,7 +13,8 @@ k3s_kube=${K3S_VERSION%%+*}
 # with_ticker CMD...: runs CMD, printing the elapsed time every 30 s (a cold build is silent for minutes).
 with_ticker() {
   local t0=$SECONDS ticker rc=0
-  ( while sleep 30; do echo "  ... still building ($((SECONDS - t0)) s)"; done ) & ticker=$!
+  ( trap 'kill $s 2>/dev/null; exit' TERM
+    while :; do sleep 30 >/dev/null & s=$!; wait "$s"; echo "  ... still building ($((SECONDS - t0)) s)"; done ) & ticker=$!
   "$@" || rc=$?
   kill "$ticker"; wait "$ticker" 2>/dev/null || true
   return "$rc"
