@@ -14,7 +14,7 @@ import { parseBootConfig } from '../../bootstrap/config.ts';
 import { readPins } from '../../bootstrap/pins.ts';
 import { applianceValues } from '../../bootstrap/values.ts';
 import { ROOT } from '../support/api.ts';
-import { controlPlaneSkip, startControlPlane, type ControlPlane } from '../support/control-plane.ts';
+import { controlPlaneSkip, sharedControlPlane, type ControlPlane } from '../support/control-plane.ts';
 import { CHART } from '../support/helm.ts';
 
 /** The last commit that changed chart/ before this branch's changes: the chart users run today. */
@@ -26,13 +26,13 @@ describe(`upgrading the release from the chart of ${PREVIOUS}`, { skip: controlP
   before(async () => {
     old = mkdtempSync(join(tmpdir(), 'wiki-chart-'));
     execFileSync('sh', ['-c', 'git -C "$1" archive "$2" chart | tar -x -C "$3"', 'sh', ROOT, PREVIOUS, old]);
-    cp = await startControlPlane();
+    cp = await sharedControlPlane();
   });
   after(async () => { await cp?.stop(); rmSync(old, { recursive: true, force: true }); });
 
   it('keeps the PVCs and the generated passwords, with no immutable-field error', async () => {
     const ns = await cp.namespace('upgrade');
-    const values = join(cp.dir, 'values.yaml');
+    const values = join(cp.dir, `values-${ns}.yaml`);
     const pins = readPins();
     writeFileSync(values, stringify(applianceValues(parseBootConfig({ WIKI_GRAFANA_PASSWORD: 'test-grafana-password' }), pins, pins.API_IMAGE)));
     const release = (chart: string) => cp.helm(['upgrade', '--install', 'wiki', chart, '--namespace', ns, '--values', values, '--wait', '--timeout', '120s']);

@@ -13,7 +13,7 @@ import { readPins } from '../../bootstrap/pins.ts';
 import { applianceValues } from '../../bootstrap/values.ts';
 import { waitFor } from '../../bootstrap/wait.ts';
 import { CHART } from '../support/helm.ts';
-import { controlPlaneSkip, KUBE_VERSION, startControlPlane, type ControlPlane } from '../support/control-plane.ts';
+import { controlPlaneSkip, KUBE_VERSION, sharedControlPlane, type ControlPlane } from '../support/control-plane.ts';
 
 const pins = readPins();
 
@@ -21,7 +21,7 @@ describe('the test control plane', { skip: controlPlaneSkip() }, () => {
   let cp: ControlPlane;
   let ns: string;
   before(async () => {
-    cp = await startControlPlane();
+    cp = await sharedControlPlane();
     ns = await cp.namespace('wiki');
   });
   after(() => cp?.stop());
@@ -34,11 +34,13 @@ describe('the test control plane', { skip: controlPlaneSkip() }, () => {
 
   it('has a Ready kwok node', async () => {
     const nodes = JSON.parse((await cp.kubectl(['get', 'nodes', '--output', 'json'])).stdout).items;
-    assert.deepEqual(nodes.map((n: any) => [n.metadata.name, n.status.conditions.find((c: any) => c.type === 'Ready')?.status]), [['kwok-node-0', 'True']]);
+    const ready = new Map(nodes.map((n: any) => [n.metadata.name, n.status.conditions.find((c: any) => c.type === 'Ready')?.status]));
+    assert.equal(ready.get('kwok-node-0'), 'True', JSON.stringify([...ready]));
+    assert.deepEqual(await cp.nodes(), [...ready.keys()].sort(), 'every node is a kwok node');
   });
 
   it('installs the chart with the appliance values (helm --wait), binds its claims, and passes helm test', async () => {
-    const values = join(cp.dir, 'values.yaml');
+    const values = join(cp.dir, `values-${ns}.yaml`);
     writeFileSync(values, stringify(applianceValues(parseBootConfig({ WIKI_GRAFANA_PASSWORD: 'test-grafana-password' }), pins, pins.API_IMAGE)));
     await cp.helm(['install', 'wiki', CHART, '--namespace', ns, '--values', values, '--wait', '--timeout', '120s']);
     const status = JSON.parse((await cp.helm(['status', 'wiki', '--namespace', ns, '--output', 'json'])).stdout);

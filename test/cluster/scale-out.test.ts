@@ -37,7 +37,7 @@ describe('the chart on three nodes', { skip: controlPlaneSkip() }, () => {
     it('the scheduler puts one API pod on each node, under the spread rule as the API server admitted it', async () => {
       const pods = await apiPods(ns);
       assert.equal(pods.length, 3);
-      assert.deepEqual(pods.map((p) => p.spec.nodeName).sort(), cp.nodes());
+      assert.deepEqual(pods.map((p) => p.spec.nodeName).sort(), await cp.nodes());
       // The API server folds matchLabelKeys into the selector: each rollout's pods are spread on their own.
       for (const p of pods) {
         const [rule] = p.spec.topologySpreadConstraints;

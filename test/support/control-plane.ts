@@ -4,11 +4,12 @@
  * and their pods (Ready, Job and bare `restartPolicy: Never` pods completed, logs and exec served
  * locally). No containers run. A k3s-like StorageClass (`local-path`, WaitForFirstConsumer) is served
  * by a small provisioner in this process that binds claims to hostPath volumes, and the `traefik`
- * IngressClass exists. One control plane per test file: a warm start takes about 9 s (README, Testing).
+ * IngressClass exists. A warm start takes about 9 s: test files that only need a namespace share the
+ * run's control plane (`sharedControlPlane`); those that shape the nodes start their own.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -28,9 +29,13 @@ const NODE_ANNOTATION = 'kwok.x-k8s.io/node';
 export type Run = { code: number; stdout: string; stderr: string };
 export type RunOpts = { input?: string; check?: boolean; timeoutMs?: number; env?: Record<string, string> };
 
+/** Where a running control plane answers: all a client in another process needs. */
+export type Connection = { dir: string; kubeconfig: string; apiPort: number; token: string; caFile: string };
+
 export type ControlPlane = {
+  connection: Connection;
   kubeconfig: string;
-  /** The directory holding certificates, logs and the hostPath volumes; removed by `stop`. */
+  /** The directory holding certificates, logs and the hostPath volumes; removed when the control plane stops. */
   dir: string;
   kubectl(args: string[], opts?: RunOpts): Promise<Run>;
   helm(args: string[], opts?: RunOpts): Promise<Run>;
@@ -44,7 +49,9 @@ export type ControlPlane = {
   namespace(prefix?: string, labels?: Record<string, string>): Promise<string>;
   /** Registers `count` more kwok nodes and waits until they are Ready and schedulable. */
   addNodes(count: number): Promise<string[]>;
-  nodes(): string[];
+  /** The kwok nodes, by name. */
+  nodes(): Promise<string[]>;
+  /** Ends every process of a control plane this file started; nothing for the shared one. */
   stop(): Promise<void>;
 };
 
@@ -103,6 +110,112 @@ function stages(share: string): string {
   return [...defaults, stringify(bare)].map((d) => d.trim()).join('\n---\n') + '\n';
 }
 
+/** Client functions over a running control plane; `signal` aborts their waits (a process of it died). */
+function connect(conn: Connection, signal?: AbortSignal): Omit<ControlPlane, 'stop'> {
+  const { dir, kubeconfig, apiPort, token } = conn;
+  const caPem = readFileSync(conn.caFile);
+  const tool = (name: string) => which(name) ?? name;
+  const api = (method: string, path: string, body?: unknown): Promise<any> => new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = request({ host: '127.0.0.1', port: apiPort, path, method, ca: caPem, timeout: 10_000,
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(data ? { 'content-type': 'application/json' } : {}) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => {
+        const parsed = text.startsWith('{') ? JSON.parse(text) : text;
+        if (res.statusCode! >= 200 && res.statusCode! < 300) resolve(parsed);
+        else reject(Object.assign(new Error(`${method} ${path}: ${res.statusCode} ${parsed?.message ?? text}`), { status: res.statusCode }));
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: timed out`)));
+    req.on('error', reject);
+    req.end(data);
+  });
+
+  const watch = (path: string, onEvent: (e: { type: string; object: any }) => void) => {
+    const req = request({ host: '127.0.0.1', port: apiPort, path: `${path}${path.includes('?') ? '&' : '?'}watch=1`, ca: caPem,
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }, (res) => {
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => {
+        buf += d;
+        for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) { onEvent(JSON.parse(buf.slice(0, i))); buf = buf.slice(i + 1); }
+      });
+    });
+    req.on('error', () => undefined); // ended by the caller's stop (destroy)
+    req.end();
+    return () => req.destroy();
+  };
+
+  const kubeEnv = { KUBECONFIG: kubeconfig };
+  const helmEnv = { ...kubeEnv, HELM_CACHE_HOME: join(dir, 'helm/cache'), HELM_CONFIG_HOME: join(dir, 'helm/config'), HELM_DATA_HOME: join(dir, 'helm/data') };
+  const kubectl = (args: string[], opts: RunOpts = {}) => run(tool('kubectl'), args, { ...opts, env: { ...kubeEnv, ...opts.env } });
+  const helm = (args: string[], opts: RunOpts = {}) => run(tool('helm'), args, { timeoutMs: 300_000, ...opts, env: { ...helmEnv, ...opts.env } });
+
+  const nodes = async () => ((await api('GET', '/api/v1/nodes')).items as any[])
+    .filter((n) => n.metadata.annotations?.[NODE_ANNOTATION] === 'fake').map((n) => n.metadata.name as string).sort();
+  const addNodes = async (count: number) => {
+    const have = (await nodes()).length;
+    const names = Array.from({ length: count }, (_, i) => `kwok-node-${have + i}`);
+    await kubectl(['apply', '-f', '-'], { input: names.map((name) => stringify({
+      apiVersion: 'v1', kind: 'Node',
+      metadata: { name, annotations: { [NODE_ANNOTATION]: 'fake' }, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', type: 'kwok' } },
+      status: { allocatable: { cpu: '4', memory: '16Gi', pods: '110' }, capacity: { cpu: '4', memory: '16Gi', pods: '110' } },
+    })).join('---\n') });
+    await waitFor(async () => {
+      const list = await api('GET', '/api/v1/nodes');
+      return names.every((n) => {
+        const node = list.items.find((x: any) => x.metadata.name === n);
+        return node && !node.spec.taints?.length && node.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
+      });
+    }, { timeoutMs: 30_000, intervalMs: 100, signal, what: `nodes ${names.join(', ')} Ready and untainted` });
+    return names;
+  };
+
+  const namespace = async (prefix = 't', labels: Record<string, string> = {}) => {
+    const name = `${prefix}-${randomBytes(3).toString('hex')}`;
+    await api('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+    // Pods are refused until the ServiceAccount controller has made `default`.
+    await waitFor(async () => (await api('GET', `/api/v1/namespaces/${name}/serviceaccounts/default`).catch(() => false)) && true,
+      { timeoutMs: 20_000, intervalMs: 100, signal, what: `ServiceAccount default in ${name}` });
+    return name;
+  };
+
+  const execEnv = async (namespace: string, pod: string, env: Record<string, string>, workDir = dir) => {
+    await kubectl(['apply', '--filename', '-'], { input: stringify({ apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'Exec', metadata: { name: pod, namespace },
+      spec: { execs: [{ local: { workDir, envs: Object.entries(env).map(([name, value]) => ({ name, value })) } }] } }) });
+  };
+
+  return { connection: conn, kubeconfig, dir, kubectl, helm, api, watch, execEnv, namespace, addNodes, nodes };
+}
+
+/**
+ * The test run's shared control plane (one node), for files that only need namespaces: the first file
+ * that asks starts it in a process of its own (test/support/control-plane-shared.ts), which ends it
+ * once the test runner has exited. Outside a `node --test` run with WIKI_TEST_RUN, this file's own.
+ */
+export async function sharedControlPlane(): Promise<ControlPlane> {
+  const runId = process.env.WIKI_TEST_RUN;
+  if (!runId || !process.env.NODE_TEST_CONTEXT?.startsWith('child')) return startControlPlane();
+  const base = join(tmpdir(), `wiki-cp-shared-${runId}`);
+  if (tryMkdir(`${base}.lock`)) {
+    const fd = openSync(`${base}.log`, 'a');
+    // The runner is this file's parent: the control plane lives as long as it does.
+    spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/support/control-plane-shared.ts'), `${base}.json`, String(process.ppid)],
+      { cwd: ROOT, detached: true, stdio: ['ignore', fd, fd] }).unref();
+    closeSync(fd);
+  }
+  const state = await waitFor(async () => existsSync(`${base}.json`) && JSON.parse(readFileSync(`${base}.json`, 'utf8')) as Connection & { error?: string },
+    { timeoutMs: 120_000, intervalMs: 100, what: `the shared control plane (log: ${base}.log)` });
+  if (state.error) throw new Error(`the shared control plane did not start: ${state.error}`);
+  return { ...connect(state), stop: async () => undefined };
+}
+
+const tryMkdir = (path: string) => {
+  try { mkdirSync(path); return true; } catch (err) { if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false; throw err; }
+};
+
 /** Starts a control plane with `nodes` kwok nodes; call `stop()` (in an `after` hook) to end every process. */
 export async function startControlPlane({ nodes = 1 }: { nodes?: number } = {}): Promise<ControlPlane> {
   const bin = Object.fromEntries(CONTROL_PLANE_TOOLS.map((t) => [t, which(t)]));
@@ -111,7 +224,10 @@ export async function startControlPlane({ nodes = 1 }: { nodes?: number } = {}):
   const dir = mkdtempSync(join(tmpdir(), 'wiki-cp-'));
   const children: { name: string; child: ChildProcess; log: string }[] = [];
   const died = new AbortController();
-  const killAll = () => { for (const c of children) c.child.kill('SIGKILL'); };
+  const killAll = () => {
+    for (const c of children) c.child.kill('SIGKILL');
+    try { rmSync(dir, { recursive: true, force: true }); } catch { /* a dying process may still write there */ }
+  };
   // A test file that crashes or is killed (a test timeout) must not leave the control plane running.
   const onSignal = (signal: NodeJS.Signals) => { killAll(); process.kill(process.pid, signal); };
   const guard = (on: boolean) => {
@@ -144,45 +260,8 @@ export async function startControlPlane({ nodes = 1 }: { nodes?: number } = {}):
       users: [{ name: 'admin', user: { token } }],
       contexts: [{ name: 'test', context: { cluster: 'test', user: 'admin' } }],
     }), { mode: 0o600 });
-    const caPem = readFileSync(certs.ca.crt);
-
-    const api = (method: string, path: string, body?: unknown): Promise<any> => new Promise((resolve, reject) => {
-      const data = body === undefined ? undefined : JSON.stringify(body);
-      const req = request({ host: '127.0.0.1', port: apiPort, path, method, ca: caPem, timeout: 10_000,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(data ? { 'content-type': 'application/json' } : {}) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d) => { text += d; });
-        res.on('end', () => {
-          const parsed = text.startsWith('{') ? JSON.parse(text) : text;
-          if (res.statusCode! >= 200 && res.statusCode! < 300) resolve(parsed);
-          else reject(Object.assign(new Error(`${method} ${path}: ${res.statusCode} ${parsed?.message ?? text}`), { status: res.statusCode }));
-        });
-      });
-      req.on('timeout', () => req.destroy(new Error(`${method} ${path}: timed out`)));
-      req.on('error', reject);
-      req.end(data);
-    });
-
-    const watch = (path: string, onEvent: (e: { type: string; object: any }) => void) => {
-      const req = request({ host: '127.0.0.1', port: apiPort, path: `${path}${path.includes('?') ? '&' : '?'}watch=1`, ca: caPem,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }, (res) => {
-        let buf = '';
-        res.setEncoding('utf8');
-        res.on('data', (d) => {
-          buf += d;
-          for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) { onEvent(JSON.parse(buf.slice(0, i))); buf = buf.slice(i + 1); }
-        });
-      });
-      req.on('error', () => undefined); // ended by the caller's stop (destroy)
-      req.end();
-      return () => req.destroy();
-    };
-
-    const kubeEnv = { KUBECONFIG: kubeconfig };
-    const helmEnv = { ...kubeEnv, HELM_CACHE_HOME: join(dir, 'helm/cache'), HELM_CONFIG_HOME: join(dir, 'helm/config'), HELM_DATA_HOME: join(dir, 'helm/data') };
-    const kubectl = (args: string[], opts: RunOpts = {}) => run(bin.kubectl!, args, { ...opts, env: { ...kubeEnv, ...opts.env } });
-    const helm = (args: string[], opts: RunOpts = {}) => run(bin.helm!, args, { timeoutMs: 300_000, ...opts, env: { ...helmEnv, ...opts.env } });
+    const client = connect({ dir, kubeconfig, apiPort, token, caFile: certs.ca.crt }, died.signal);
+    const { api, kubectl } = client;
 
     daemon('etcd', ['--name', 'test', '--data-dir', join(dir, 'etcd'), '--unsafe-no-fsync', '--log-level', 'warn',
       '--listen-client-urls', `http://127.0.0.1:${etcdPort}`, '--advertise-client-urls', `http://127.0.0.1:${etcdPort}`,
@@ -220,25 +299,6 @@ export async function startControlPlane({ nodes = 1 }: { nodes?: number } = {}):
       { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'traefik' }, spec: { controller: 'traefik.io/ingress-controller' } },
     ].map((o) => stringify(o)).join('---\n') });
 
-    const nodeNames: string[] = [];
-    const addNodes = async (count: number) => {
-      const names = Array.from({ length: count }, (_, i) => `kwok-node-${nodeNames.length + i}`);
-      nodeNames.push(...names);
-      await kubectl(['apply', '-f', '-'], { input: names.map((name) => stringify({
-        apiVersion: 'v1', kind: 'Node',
-        metadata: { name, annotations: { [NODE_ANNOTATION]: 'fake' }, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', type: 'kwok' } },
-        status: { allocatable: { cpu: '4', memory: '16Gi', pods: '110' }, capacity: { cpu: '4', memory: '16Gi', pods: '110' } },
-      })).join('---\n') });
-      await waitFor(async () => {
-        const list = await api('GET', '/api/v1/nodes');
-        return names.every((n) => {
-          const node = list.items.find((x: any) => x.metadata.name === n);
-          return node && !node.spec.taints?.length && node.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
-        });
-      }, { timeoutMs: 30_000, intervalMs: 100, signal: died.signal, what: `nodes ${names.join(', ')} Ready and untainted` });
-      return names;
-    };
-
     // Logs and exec for every pod: a fixed log file, and commands run on this machine in `dir`.
     const podLog = join(dir, 'pod.log');
     writeFileSync(podLog, `${new Date().toISOString()} stdout F served by kwok ClusterLogs\n`);
@@ -255,21 +315,7 @@ export async function startControlPlane({ nodes = 1 }: { nodes?: number } = {}):
       }
     })();
 
-    await addNodes(nodes);
-
-    const namespace = async (prefix = 't', labels: Record<string, string> = {}) => {
-      const name = `${prefix}-${randomBytes(3).toString('hex')}`;
-      await api('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
-      // Pods are refused until the ServiceAccount controller has made `default`.
-      await waitFor(async () => (await api('GET', `/api/v1/namespaces/${name}/serviceaccounts/default`).catch(() => false)) && true,
-        { timeoutMs: 20_000, intervalMs: 100, signal: died.signal, what: `ServiceAccount default in ${name}` });
-      return name;
-    };
-
-    const execEnv = async (namespace: string, pod: string, env: Record<string, string>, workDir = dir) => {
-      await kubectl(['apply', '--filename', '-'], { input: stringify({ apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'Exec', metadata: { name: pod, namespace },
-        spec: { execs: [{ local: { workDir, envs: Object.entries(env).map(([name, value]) => ({ name, value })) } }] } }) });
-    };
+    await client.addNodes(nodes);
 
     const stop = async () => {
       if (stopped) return;
@@ -283,7 +329,7 @@ export async function startControlPlane({ nodes = 1 }: { nodes?: number } = {}):
       rmSync(dir, { recursive: true, force: true });
     };
 
-    return { kubeconfig, dir, kubectl, helm, api, watch, execEnv, namespace, addNodes, nodes: () => [...nodeNames], stop };
+    return { ...client, stop };
   } catch (err) {
     stopped = true;
     const logs = children.map((c) => `--- ${c.name}\n${tail(c.log)}`).join('\n');
