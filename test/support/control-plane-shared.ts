@@ -1,23 +1,29 @@
 /**
- * The test run's shared control plane (`sharedControlPlane` in control-plane.ts starts this process):
- * argv is the file to write the connection to and the pid of the test runner; it stops the control
- * plane and removes its files once that process has exited.
+ * The test run's shared control plane (`sharedControlPlane` in control-plane.ts starts this process).
+ * argv: the base path of its files (`.json` connection, `.clients/<pid>` users, `.lock`, `.log`) and
+ * the test runner's pid. It stops once no registered user has been alive for IDLE_MS, or the runner
+ * has exited, and removes its files first, so a file asking after that starts a new one.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { sleep } from '../../bootstrap/wait.ts';
 import { startControlPlane, type ControlPlane } from './control-plane.ts';
 
-const [state, owner] = process.argv.slice(2) as [string, string];
-const base = state.replace(/\.json$/, '');
-const alive = () => { try { process.kill(Number(owner), 0); return true; } catch { return false; } };
+/** Longer than a test file takes to start and ask, short enough to be gone before scripts/leftovers looks. */
+const IDLE_MS = 5_000;
+const [base, runner] = process.argv.slice(2) as [string, string];
+const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const inUse = () => existsSync(`${base}.clients`) && readdirSync(`${base}.clients`).some((pid) => alive(Number(pid)));
+
 let cp: ControlPlane | undefined;
 try {
   cp = await startControlPlane();
-  writeFileSync(`${state}.tmp`, JSON.stringify(cp.connection));
-  renameSync(`${state}.tmp`, state);
+  writeFileSync(`${base}.json.tmp`, JSON.stringify(cp.connection));
+  renameSync(`${base}.json.tmp`, `${base}.json`);
 } catch (err) {
-  writeFileSync(state, JSON.stringify({ error: (err as Error).message }));
+  writeFileSync(`${base}.json`, JSON.stringify({ error: (err as Error).message }));
 }
-while (alive()) await sleep(200);
+for (let idleSince = Date.now(); alive(Number(runner)) && Date.now() - idleSince < IDLE_MS; await sleep(200)) {
+  if (inUse()) idleSince = Date.now();
+}
+for (const f of ['.json', '.clients', '.lock', '.log']) rmSync(`${base}${f}`, { recursive: true, force: true });
 await cp?.stop();
-for (const f of [state, `${base}.lock`, `${base}.log`]) rmSync(f, { recursive: true, force: true });

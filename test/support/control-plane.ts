@@ -193,16 +193,20 @@ function connect(conn: Connection, signal?: AbortSignal): Omit<ControlPlane, 'st
 /**
  * The test run's shared control plane (one node), for files that only need namespaces: the first file
  * that asks starts it in a process of its own (test/support/control-plane-shared.ts), which ends it
- * once the test runner has exited. Outside a `node --test` run with WIKI_TEST_RUN, this file's own.
+ * once no file using it has run for a few seconds, or the test runner has exited. Outside a
+ * `node --test` run with WIKI_TEST_RUN, this file's own.
  */
 export async function sharedControlPlane(): Promise<ControlPlane> {
   const runId = process.env.WIKI_TEST_RUN;
   if (!runId || !process.env.NODE_TEST_CONTEXT?.startsWith('child')) return startControlPlane();
   const base = join(tmpdir(), `wiki-cp-shared-${runId}`);
+  // Registered before reading the state, so the control plane cannot stop under this file.
+  mkdirSync(`${base}.clients`, { recursive: true });
+  writeFileSync(join(`${base}.clients`, String(process.pid)), '');
   if (tryMkdir(`${base}.lock`)) {
-    const fd = openSync(`${base}.log`, 'a');
-    // The runner is this file's parent: the control plane lives as long as it does.
-    spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/support/control-plane-shared.ts'), `${base}.json`, String(process.ppid)],
+    const fd = openSync(`${base}.log`, 'w');
+    // The runner is this file's parent: the control plane never outlives it.
+    spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/support/control-plane-shared.ts'), base, String(process.ppid)],
       { cwd: ROOT, detached: true, stdio: ['ignore', fd, fd] }).unref();
     closeSync(fd);
   }
