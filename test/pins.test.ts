@@ -74,3 +74,18 @@ it('versions.env parsing refuses an untagged or latest image', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it("the tests' control plane builds k3s's Kubernetes minor (its patch, or the nearest below) and the pinned etcd", () => {
+  const gomod = file('scripts/tools/control-plane/go.mod');
+  const env = parseEnvFile(file('versions.env'));
+  const kube = /^\s*k8s\.io\/kubernetes (v\d+\.\d+\.\d+)$/m.exec(gomod)![1]!;
+  const [, kMinor, kPatch] = kube.slice(1).split('.').map(Number);
+  const [, sMinor, sPatch] = pins.K3S_VERSION.slice(1).split('+')[0]!.split('.').map(Number);
+  assert.equal(kMinor, sMinor, `go.mod builds ${kube}, k3s is ${pins.K3S_VERSION}`);
+  assert.ok(kPatch! <= sPatch!, `go.mod builds ${kube}, newer than k3s ${pins.K3S_VERSION}`);
+  const staging = [...gomod.matchAll(/^\s*(k8s\.io\/\S+) => (k8s\.io\/\S+) (v\S+)$/gm)];
+  assert.ok(staging.length >= 30, 'every staging module is replaced');
+  for (const [, from, to, v] of staging) assert.deepEqual([to, v], [from, `v0.${kMinor}.${kPatch}`], `${from} is the published module of the same release`);
+  assert.equal(/^\s*go\.etcd\.io\/etcd\/server\/v3 (v\S+)$/m.exec(gomod)![1], env.ETCD_VERSION);
+  assert.match(env.KWOK_VERSION!, /^v\d+\.\d+\.\d+$/);
+});

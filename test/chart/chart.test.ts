@@ -131,6 +131,17 @@ describe('meaning of the default render', () => {
     assert.equal(find(objs, 'PodDisruptionBudget', 'wiki-api').spec.maxUnavailable, 1);
   });
 
+  it('API pods spread across nodes by hostname, never left Pending for it; the rule can be turned off', (t) => {
+    if (!requireTool(t, 'helm')) return;
+    const d = find(objs, 'Deployment', 'wiki-api');
+    assert.deepEqual(d.spec.template.spec.topologySpreadConstraints, [{
+      maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: d.spec.selector.matchLabels }, matchLabelKeys: ['pod-template-hash'],
+    }]);
+    const off = find(render(['--set', 'fastapi.spreadAcrossNodes.enabled=false']), 'Deployment', 'wiki-api');
+    assert.equal(off.spec.template.spec.topologySpreadConstraints, undefined);
+  });
+
   it('PostgreSQL: pinned official image, data at /var/lib/postgresql (v18 layout), pg_isready on 127.0.0.1, generated secret kept', (t) => {
     if (!requireTool(t, 'helm')) return;
     const s = find(objs, 'StatefulSet', 'wiki-postgresql');
