@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The tests' Kubernetes control plane (test/support/control-plane.ts): kube-apiserver,
 # kube-controller-manager, kube-scheduler, kubectl and etcd built from the Go module proxy in one module
 # graph (scripts/tools/control-plane), and kwok for the nodes. Static binaries under $TOOLS/bin.

@@ -13,9 +13,9 @@ import { stringify } from 'yaml';
 import { parseBootConfig } from '../../bootstrap/config.ts';
 import { readPins } from '../../bootstrap/pins.ts';
 import { applianceValues } from '../../bootstrap/values.ts';
-import { ROOT } from '../support/api.ts';
+import { ROOT } from '../support/root.ts';
 import { controlPlaneSkip, sharedControlPlane, type ControlPlane } from '../support/control-plane.ts';
-import { CHART } from '../support/helm.ts';
+import { CHART, type Yaml } from '../support/helm.ts';
 
 /** The last commit that changed chart/ before this branch's changes: the chart users run today. */
 const PREVIOUS = '7db775c';
@@ -37,7 +37,7 @@ describe(`upgrading the release from the chart of ${PREVIOUS}`, { skip: controlP
     writeFileSync(values, stringify(applianceValues(parseBootConfig({ WIKI_GRAFANA_PASSWORD: 'test-grafana-password' }), pins, pins.API_IMAGE)));
     const release = (chart: string) => cp.helm(['upgrade', '--install', 'wiki', chart, '--namespace', ns, '--values', values, '--wait', '--timeout', '120s']);
     const state = async () => {
-      const get = async (kind: string) => JSON.parse((await cp.kubectl(['get', kind, '--namespace', ns, '--output', 'json'])).stdout).items as any[];
+      const get = async (kind: string) => JSON.parse((await cp.kubectl(['get', kind, '--namespace', ns, '--output', 'json'])).stdout).items as Yaml[];
       return {
         claims: Object.fromEntries((await get('pvc')).map((c): [string, { uid: string; volume: string; phase: string }] => [c.metadata.name, { uid: c.metadata.uid, volume: c.spec.volumeName, phase: c.status.phase }])),
         secrets: Object.fromEntries((await get('secret')).filter((s) => s.type === 'Opaque').map((s) => [s.metadata.name, s.data])),
@@ -56,6 +56,6 @@ describe(`upgrading the release from the chart of ${PREVIOUS}`, { skip: controlP
     assert.deepEqual(second.claims, first.claims, 'the same claims, bound to the same volumes');
     assert.deepEqual(second.secrets, first.secrets, 'the same passwords');
     const history = JSON.parse((await cp.helm(['history', 'wiki', '--namespace', ns, '--output', 'json'])).stdout);
-    assert.deepEqual(history.map((h: any) => h.status), ['superseded', 'deployed']);
+    assert.deepEqual(history.map((h: Yaml) => h.status), ['superseded', 'deployed']);
   });
 });

@@ -12,7 +12,7 @@ import { parseBootConfig } from '../../bootstrap/config.ts';
 import { readPins } from '../../bootstrap/pins.ts';
 import { applianceValues } from '../../bootstrap/values.ts';
 import { waitFor } from '../../bootstrap/wait.ts';
-import { CHART } from '../support/helm.ts';
+import { CHART, type Yaml } from '../support/helm.ts';
 import { controlPlaneSkip, KUBE_VERSION, sharedControlPlane, type ControlPlane } from '../support/control-plane.ts';
 
 const pins = readPins();
@@ -34,7 +34,7 @@ describe('the test control plane', { skip: controlPlaneSkip() }, () => {
 
   it('has a Ready kwok node', async () => {
     const nodes = JSON.parse((await cp.kubectl(['get', 'nodes', '--output', 'json'])).stdout).items;
-    const ready = new Map(nodes.map((n: any) => [n.metadata.name, n.status.conditions.find((c: any) => c.type === 'Ready')?.status]));
+    const ready = new Map(nodes.map((n: Yaml) => [n.metadata.name, n.status.conditions.find((c: Yaml) => c.type === 'Ready')?.status]));
     assert.equal(ready.get('kwok-node-0'), 'True', JSON.stringify([...ready]));
     assert.deepEqual(await cp.nodes(), [...ready.keys()].sort(), 'every node is a kwok node');
   });
@@ -47,7 +47,7 @@ describe('the test control plane', { skip: controlPlaneSkip() }, () => {
     assert.equal(status.info.status, 'deployed');
 
     const claims = JSON.parse((await cp.kubectl(['get', 'pvc', '--namespace', ns, '--output', 'json'])).stdout).items;
-    assert.ok(claims.length >= 2, `the release's claims: ${claims.map((c: any) => c.metadata.name)}`);
+    assert.ok(claims.length >= 2, `the release's claims: ${claims.map((c: Yaml) => c.metadata.name)}`);
     for (const c of claims) assert.equal(c.status.phase, 'Bound', `${c.metadata.name} is Bound`);
 
     const t = await cp.helm(['test', 'wiki', '--namespace', ns, '--timeout', '60s']);

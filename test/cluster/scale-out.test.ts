@@ -9,18 +9,18 @@ import { readdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../../bootstrap/wait.ts';
 import { controlPlaneSkip, startControlPlane, type ControlPlane } from '../support/control-plane.ts';
-import { CHART } from '../support/helm.ts';
+import { CHART, type Yaml } from '../support/helm.ts';
 
 const API = 'app.kubernetes.io/component=api';
 const EXTERNAL_DB = ['--values', `${CHART}/ci/external-database-values.yaml`];
-const ready = (p: any) => p.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
+const ready = (p: Yaml) => p.status.conditions?.some((c: Yaml) => c.type === 'Ready' && c.status === 'True');
 
 describe('the chart on three nodes', { skip: controlPlaneSkip() }, () => {
   let cp: ControlPlane;
   before(async () => { cp = await startControlPlane({ nodes: 3 }); });
   after(() => cp?.stop());
 
-  const apiPods = async (ns: string) => JSON.parse((await cp.kubectl(['get', 'pods', '--namespace', ns, '--selector', API, '--output', 'json'])).stdout).items as any[];
+  const apiPods = async (ns: string) => JSON.parse((await cp.kubectl(['get', 'pods', '--namespace', ns, '--selector', API, '--output', 'json'])).stdout).items as Yaml[];
   /** A release of the chart with the external-database values (its Secret made first, as a user would). */
   const install = async (ns: string, args: string[]) => {
     await cp.kubectl(['create', 'secret', 'generic', 'wiki-external-db', '--namespace', ns, '--from-literal=password=external-db-password']);
@@ -52,7 +52,7 @@ describe('the chart on three nodes', { skip: controlPlaneSkip() }, () => {
       // An API pod elsewhere goes unready: one unavailable already, so maxUnavailable 1 allows no eviction.
       const other = pods.find((p) => p.spec.nodeName !== drained)!;
       const setReady = (status: 'True' | 'False') => cp.kubectl(['patch', 'pod', other.metadata.name, '--namespace', ns, '--subresource=status', '--type=json',
-        '--patch', JSON.stringify([{ op: 'replace', path: `/status/conditions/${other.status.conditions.findIndex((c: any) => c.type === 'Ready')}/status`, value: status }])]);
+        '--patch', JSON.stringify([{ op: 'replace', path: `/status/conditions/${other.status.conditions.findIndex((c: Yaml) => c.type === 'Ready')}/status`, value: status }])]);
       await setReady('False');
       await waitFor(async () => JSON.parse((await cp.kubectl(['get', 'pdb', 'wiki-api', '--namespace', ns, '--output', 'json'])).stdout).status.disruptionsAllowed === 0,
         { timeoutMs: 20_000, intervalMs: 200, what: 'the PDB to allow no disruption' });

@@ -16,9 +16,10 @@ import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { readVersions } from '../../bootstrap/pins.ts';
 import { sleep, waitFor } from '../../bootstrap/wait.ts';
-import { ROOT } from './api.ts';
+import { ROOT } from './root.ts';
 import { freePort } from './postgres.ts';
 import { which } from './tools.ts';
+import type { Yaml } from './helm.ts';
 
 export const CONTROL_PLANE_TOOLS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'kubectl', 'helm'];
 /** The Kubernetes version scripts/tools/control-plane/go.mod builds (k3s's, or the nearest patch the Go proxy has). */
@@ -40,9 +41,9 @@ export type ControlPlane = {
   kubectl(args: string[], opts?: RunOpts): Promise<Run>;
   helm(args: string[], opts?: RunOpts): Promise<Run>;
   /** GET/POST/... on the API server; returns the parsed JSON body, throws on a non-2xx status. */
-  api(method: string, path: string, body?: unknown): Promise<any>;
+  api(method: string, path: string, body?: unknown): Promise<Yaml>;
   /** Streams a watch (`path` of a list, e.g. `/apis/apps/v1/namespaces/x/deployments`); returns how to stop it. */
-  watch(path: string, onEvent: (e: { type: string; object: any }) => void): () => void;
+  watch(path: string, onEvent: (e: { type: string; object: Yaml }) => void): () => void;
   /** Makes `kubectl exec` into one pod run on this machine with these variables (a kwok `Exec`), e.g. PGHOST for pg_dump. */
   execEnv(namespace: string, pod: string, env: Record<string, string>, workDir?: string): Promise<void>;
   /** A fresh namespace (with its default ServiceAccount in place), optionally labelled. */
@@ -59,7 +60,8 @@ export type ControlPlane = {
 export function run(cmd: string, args: string[], opts: RunOpts & { cwd?: string } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = execFile(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, maxBuffer: 256 << 20, timeout: opts.timeoutMs ?? 120_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as any).code === 'number' ? (err as any).code : 1) : 0;
+      const exit = (err as { code?: unknown } | null)?.code;
+      const code = err ? (typeof exit === 'number' ? exit : 1) : 0;
       const r = { code, stdout: String(stdout), stderr: String(stderr) };
       if (code !== 0 && opts.check !== false) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${r.stderr || r.stdout || err?.message}`));
       else resolve(r);
@@ -115,7 +117,7 @@ function connect(conn: Connection, signal?: AbortSignal): Omit<ControlPlane, 'st
   const { dir, kubeconfig, apiPort, token } = conn;
   const caPem = readFileSync(conn.caFile);
   const tool = (name: string) => which(name) ?? name;
-  const api = (method: string, path: string, body?: unknown): Promise<any> => new Promise((resolve, reject) => {
+  const api = (method: string, path: string, body?: unknown): Promise<Yaml> => new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const req = request({ host: '127.0.0.1', port: apiPort, path, method, ca: caPem, timeout: 10_000,
       headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(data ? { 'content-type': 'application/json' } : {}) } }, (res) => {
@@ -133,7 +135,7 @@ function connect(conn: Connection, signal?: AbortSignal): Omit<ControlPlane, 'st
     req.end(data);
   });
 
-  const watch = (path: string, onEvent: (e: { type: string; object: any }) => void) => {
+  const watch = (path: string, onEvent: (e: { type: string; object: Yaml }) => void) => {
     const req = request({ host: '127.0.0.1', port: apiPort, path: `${path}${path.includes('?') ? '&' : '?'}watch=1`, ca: caPem,
       headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }, (res) => {
       let buf = '';
@@ -153,7 +155,7 @@ function connect(conn: Connection, signal?: AbortSignal): Omit<ControlPlane, 'st
   const kubectl = (args: string[], opts: RunOpts = {}) => run(tool('kubectl'), args, { ...opts, env: { ...kubeEnv, ...opts.env } });
   const helm = (args: string[], opts: RunOpts = {}) => run(tool('helm'), args, { timeoutMs: 300_000, ...opts, env: { ...helmEnv, ...opts.env } });
 
-  const nodes = async () => ((await api('GET', '/api/v1/nodes')).items as any[])
+  const nodes = async () => ((await api('GET', '/api/v1/nodes')).items as Yaml[])
     .filter((n) => n.metadata.annotations?.[NODE_ANNOTATION] === 'fake').map((n) => n.metadata.name as string).sort();
   const addNodes = async (count: number) => {
     const have = (await nodes()).length;
@@ -166,8 +168,8 @@ function connect(conn: Connection, signal?: AbortSignal): Omit<ControlPlane, 'st
     await waitFor(async () => {
       const list = await api('GET', '/api/v1/nodes');
       return names.every((n) => {
-        const node = list.items.find((x: any) => x.metadata.name === n);
-        return node && !node.spec.taints?.length && node.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
+        const node = list.items.find((x: Yaml) => x.metadata.name === n);
+        return node && !node.spec.taints?.length && node.status.conditions?.some((c: Yaml) => c.type === 'Ready' && c.status === 'True');
       });
     }, { timeoutMs: 30_000, intervalMs: 100, signal, what: `nodes ${names.join(', ')} Ready and untainted` });
     return names;
@@ -356,7 +358,7 @@ async function terminate(child: ChildProcess) {
 
 /** One round of the local-path provisioner: claims the scheduler placed get a volume; released volumes go. */
 async function provision(api: ControlPlane['api'], dir: string) {
-  const claims = (await api('GET', '/api/v1/persistentvolumeclaims')).items as any[];
+  const claims = (await api('GET', '/api/v1/persistentvolumeclaims')).items as Yaml[];
   for (const c of claims) {
     const a = c.metadata.annotations ?? {};
     const node = a['volume.kubernetes.io/selected-node'];
@@ -375,7 +377,7 @@ async function provision(api: ControlPlane['api'], dir: string) {
       },
     }).catch((err) => { if (err.status !== 409) throw err; });
   }
-  const volumes = (await api('GET', '/api/v1/persistentvolumes')).items as any[];
+  const volumes = (await api('GET', '/api/v1/persistentvolumes')).items as Yaml[];
   for (const v of volumes) {
     if (v.status.phase !== 'Released' || v.metadata.annotations?.['pv.kubernetes.io/provisioned-by'] !== PROVISIONER) continue;
     await api('DELETE', `/api/v1/persistentvolumes/${v.metadata.name}`).catch((err) => { if (err.status !== 404) throw err; });
