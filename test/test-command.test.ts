@@ -1,7 +1,9 @@
 /** The test command's own promises: nothing outside the clone is named (but in .ci/), and leftover processes fail the run. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { it } from 'node:test';
 import { ROOT } from './support/root.ts';
 
@@ -18,12 +20,16 @@ it('no tracked file outside .ci/ names the CI machines\' folder beside the clone
 
 it('scripts/leftovers names an orphaned process left with the run marker, and passes once it is gone', async () => {
   const run = `leftover-test-${process.pid}`;
+  // A copy outside the checkout: the other test files running beside this one name the checkout in their command lines.
+  const home = mkdtempSync(join(tmpdir(), 'wiki-leftovers-'));
+  cpSync(`${ROOT}scripts/leftovers`, join(home, 'scripts/leftovers'));
+  const leftovers = (id: string) => spawnSync('bash', [join(home, 'scripts/leftovers'), id], { cwd: home, encoding: 'utf8' });
   // As a fake dockerd outlives the bootstrap: its parent (sh) exits at once, so it is an orphan.
   const sh = spawnSync('sh', ['-c', 'sleep 300 >/dev/null 2>&1 & echo $!'], { env: { ...process.env, WIKI_TEST_RUN: run }, encoding: 'utf8' });
   const pid = Number(sh.stdout.trim());
   assert.ok(pid > 1, sh.stderr);
   try {
-    const left = spawnSync('bash', ['scripts/leftovers', run], { cwd: ROOT, encoding: 'utf8' });
+    const left = leftovers(run);
     assert.equal(left.status, 1, left.stdout + left.stderr);
     assert.match(left.stderr, new RegExp(`^  pid ${pid} sleep 300 $`, 'm'));
     assert.equal(left.stderr.trim().split('\n').length, 2, `only that process: ${left.stderr}`);
@@ -31,7 +37,8 @@ it('scripts/leftovers names an orphaned process left with the run marker, and pa
     process.kill(pid, 'SIGKILL');
   }
   await new Promise((r) => setTimeout(r, 200));
-  const clean = spawnSync('bash', ['scripts/leftovers', run], { cwd: ROOT, encoding: 'utf8' });
+  const clean = leftovers(run);
+  rmSync(home, { recursive: true, force: true });
   assert.equal(clean.status, 0, clean.stderr);
   assert.match(clean.stdout, /no process of the run is left/);
 });
