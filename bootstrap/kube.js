@@ -1,7 +1,0 @@
-/** Where the appliance installs the chart: one release in one namespace. */
-export const NAMESPACE = 'wiki';
-export const RELEASE = 'wiki';
-/** kubectl against the appliance's cluster (the kubeconfig the cluster phase writes). */
-export const kubectl = (ctx, args, opts = {}) => ctx.exec.run(['kubectl', '--kubeconfig', ctx.paths.kubeconfig, ...args], { env: ctx.toolEnv, signal: ctx.signal, ...opts });
-/** helm on the appliance's release namespace. */
-export const helm = (ctx, args, opts = {}) => ctx.exec.run(['helm', ...args, '--namespace', NAMESPACE, '--kubeconfig', ctx.paths.kubeconfig], { env: ctx.toolEnv, signal: ctx.signal, ...opts });
