@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { writeGenerated } from './files.ts';
-import type { Ctx } from './context.ts';
+import { writePrivate } from './files.ts';
 
-/** What `wiki status` reads: the phase the boot is in (or READY) and when it got there. */
+/** What `wiki status` reads: the phase the boot is in (or READY) and when it got there. Written by the pipeline only. */
 export type BootState = { phase: string; since: string; apiRef?: string };
 
-export function recordPhase(ctx: Ctx, phase: string) {
-  if (ctx.exec.dryRun) return;
-  const state: BootState = { phase, since: new Date().toISOString(), apiRef: ctx.apiRef };
-  writeGenerated(ctx, ctx.paths.bootState, `${JSON.stringify(state)}\n`);
+export function writeBootState(file: string, { phase, apiRef }: { phase: string; apiRef: string }) {
+  const state: BootState = { phase, since: new Date().toISOString(), apiRef };
+  writePrivate(file, `${JSON.stringify(state)}\n`);
 }
 
 export function readBootState(file: string): BootState | undefined {

@@ -1,7 +1,11 @@
-import type { BootConfig } from './config.ts';
-import type { Exec } from './exec.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { readBootState } from './boot-state.ts';
+import { apiImageRef } from './bundle.ts';
+import { createExec, type Exec } from './exec.ts';
+import { readPins, repoFile, VERSIONS_FILE, type Pins } from './pins.ts';
 import type { Log } from './log.ts';
-import type { Pins } from './pins.ts';
+import type { BootConfig } from './settings.ts';
 
 /** What every phase receives: configuration in, tools to act, and the little state phases hand on. */
 export type Ctx = {
@@ -30,3 +34,26 @@ export type Phase = {
   /** What to print when this phase fails, beyond the error (pods, events, logs). */
   diagnose?(ctx: Ctx): Promise<string>;
 };
+
+/** The context every phase and operator command works in: pins, paths, tool environment, one spawner. */
+export function createContext(cfg: BootConfig, { log, arch, signal, fetch: fetchImpl }: { log: Log; arch: string; signal: AbortSignal; fetch: typeof fetch }): Ctx {
+  // In the image everything lives under WIKI_HOME; from a checkout (dry runs) the repository's files are used.
+  const home = (rel: string, fallback: string) => (existsSync(join(cfg.home, rel)) ? join(cfg.home, rel) : fallback);
+  const pins = readPins(home('versions.env', VERSIONS_FILE));
+  const paths = {
+    kubeconfig: join(cfg.stateDir, 'kubeconfig'),
+    k3dConfig: join(cfg.stateDir, 'k3d-config.yaml'),
+    values: join(cfg.stateDir, 'values.yaml'),
+    bootState: join(cfg.stateDir, 'boot-state.json'),
+    dockerdLog: join(cfg.root, 'var/log/dockerd.log'),
+    dockerdPid: join(cfg.root, 'var/run/docker.pid'),
+    images: join(cfg.home, 'images'),
+    chart: home('chart', repoFile('chart')),
+  };
+  const toolEnv = { DOCKER_HOST: `unix://${cfg.dockerSocket}`, KUBECONFIG: paths.kubeconfig };
+  const exec = createExec({ log, dryRun: cfg.dryRun, env: toolEnv });
+  return {
+    cfg, pins, arch, apiRef: apiImageRef(paths.images, pins), log, exec, signal, toolEnv, paths,
+    state: { dockerdStarted: false, cgroup: 1, previousApiRef: readBootState(paths.bootState)?.apiRef }, fetch: fetchImpl,
+  };
+}

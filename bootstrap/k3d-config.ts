@@ -1,4 +1,4 @@
-import type { BootConfig } from './config.ts';
+import type { BootConfig } from './settings.ts';
 import type { Pins } from './pins.ts';
 
 export const NODE_IMAGES_DIR = '/var/lib/rancher/k3s/agent/images';

@@ -1,12 +1,10 @@
-import { recordPhase } from './boot-state.ts';
 import { imageArch, UnsupportedArchError } from './arch.ts';
-import { helpText, parseBootConfig, UsageError } from './config.ts';
+import { createContext } from './context.ts';
 import { createLog } from './log.ts';
-import { isOperatorCommand, OperatorUsageError, runOperator } from './ops/commands.ts';
+import { isOperatorCommand, OPERATOR_COMMANDS, OperatorUsageError, runOperator } from './ops/commands.ts';
 import { runPipeline } from './pipeline.ts';
 import { probe } from './probe.ts';
-import { createContext } from './setup.ts';
-import { teardown } from './teardown.ts';
+import { helpLines, parseBootConfig, UsageError } from './settings.ts';
 import { cluster } from './phases/cluster.ts';
 import { dockerd } from './phases/dockerd.ts';
 import { images } from './phases/images.ts';
@@ -32,6 +30,23 @@ export type MainDeps = {
   err?: (s: string) => void;
   readStdin?: () => Promise<string>;
 };
+
+export function helpText(): string {
+  return [
+    'wiki-appliance: starts dockerd, a k3d cluster and the wiki chart, then serves until stopped.',
+    '',
+    'usage: start-cluster [--dry-run] [--probe] [--help]',
+    '       wiki <command> (in the image: the same program, for operators)',
+    '  --dry-run  print the resolved plan (every command, the bundled files, the generated k3d config and values) and exit 0',
+    '  --probe    run the read-only end-to-end health probe once (the image HEALTHCHECK) and exit 0 or 1',
+    '',
+    'commands:',
+    ...OPERATOR_COMMANDS.map(([c, d]) => `  ${c.padEnd(42)} ${d}`),
+    '',
+    'environment:',
+    ...helpLines(),
+  ].join('\n');
+}
 
 /** The appliance: config in, phases out (or one operator command). Returns the exit code. */
 export async function main(deps: MainDeps): Promise<number> {
@@ -86,9 +101,7 @@ export async function main(deps: MainDeps): Promise<number> {
     ? `dry run: the plan for linux/${arch}, k3s ${pins.K3S_VERSION}, k3d ${pins.K3D_VERSION}, helm ${pins.HELM_VERSION} (nothing is executed)`
     : `wiki-appliance: k3s ${pins.K3S_VERSION}, k3d ${pins.K3D_VERSION}, helm ${pins.HELM_VERSION}, linux/${arch}; phases ${PHASES.map((p) => p.name).join(' → ')}`);
   const outcome = await runPipeline(PHASES, ctx, stop.signal);
-  await teardown(ctx);
   if (outcome.ok === true || outcome.ok === 'stopped') {
-    if (ctx.state.dockerdStarted) recordPhase(ctx, 'stopped');
     log.line('stop', cfg.dryRun ? 'dry run complete' : 'stopped cleanly');
     return 0;
   }

@@ -1,4 +1,4 @@
-import type { BootConfig } from './config.ts';
+import type { BootConfig } from './settings.ts';
 import type { Pins } from './pins.ts';
 
 /** Splits a pinned reference into the chart's {registry, repository, tag}. */

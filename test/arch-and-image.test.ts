@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readArchitectures } from '../bootstrap/arch.ts';
-import { parseBootConfig } from '../bootstrap/config.ts';
+import { parseBootConfig } from '../bootstrap/settings.ts';
 import { main } from '../bootstrap/main.ts';
 import { readPins } from '../bootstrap/pins.ts';
 import { PROBE_WORST_CASE_MS } from '../bootstrap/probe.ts';

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { parseBootConfig, helpText, UsageError } from '../bootstrap/config.ts';
 import { createExec } from '../bootstrap/exec.ts';
 import { createLog } from '../bootstrap/log.ts';
+import { helpText } from '../bootstrap/main.ts';
 import { runPipeline } from '../bootstrap/pipeline.ts';
 import { readPins } from '../bootstrap/pins.ts';
-import { documentedSettings, readmeTable, SETTINGS, shownDefault } from '../bootstrap/settings.ts';
+import { documentedSettings, parseBootConfig, readmeTable, SETTINGS, shownDefault, UsageError } from '../bootstrap/settings.ts';
 import type { Ctx } from '../bootstrap/context.ts';
 import { ROOT } from './support/root.ts';
 

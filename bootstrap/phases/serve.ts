@@ -1,4 +1,3 @@
-import { recordPhase } from '../boot-state.ts';
 import { nodeContainer, nodeRunning } from '../diagnostics.ts';
 import { PhaseError } from '../errors.ts';
 import { sleep } from '../wait.ts';
@@ -20,12 +19,11 @@ export function readyBanner(ctx: Ctx): string {
   ].join('\n');
 }
 
-/** Stays in the foreground, watching the node, until a signal asks to stop. */
+/** Stays in the foreground, watching the node, until a signal asks to stop (the pipeline records READY). */
 export const serve: Phase = {
   name: 'serve',
   async run(ctx) {
     ctx.log.raw(readyBanner(ctx));
-    recordPhase(ctx, 'READY');
     if (ctx.exec.dryRun) return 'dry run: would serve until SIGTERM';
     for (;;) {
       try {

@@ -18,7 +18,7 @@ import { freePort, startPostgres, type TestPostgres } from '../support/postgres.
 import { requireTool, which } from '../support/tools.ts';
 import { readPins } from '../../bootstrap/pins.ts';
 import { imageArch } from '../../bootstrap/arch.ts';
-import { parseBootConfig } from '../../bootstrap/config.ts';
+import { parseBootConfig } from '../../bootstrap/settings.ts';
 
 const TAG = 'wiki:ci-local';
 const names = ['wiki-ci-boot', 'wiki-ci-unpriv', 'wiki-ci-stop', 'wiki-ci-api'];

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { parseBootConfig } from '../../bootstrap/config.ts';
+import { parseBootConfig } from '../../bootstrap/settings.ts';
 import { readPins } from '../../bootstrap/pins.ts';
 import { applianceValues } from '../../bootstrap/values.ts';
 import { ROOT } from './root.ts';
