@@ -1,17 +1,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readBootState } from './boot-state.ts';
-import { apiImageRef } from './bundle.ts';
-import { createExec, type Exec } from './exec.ts';
-import { readPins, repoFile, VERSIONS_FILE, type Pins } from './pins.ts';
-import type { Log } from './log.ts';
-import type { BootConfig } from './settings.ts';
+import { readBootState } from './run/boot-state.ts';
+import { apiImageRef } from './config/bundle.ts';
+import { createExec, type Exec } from './run/exec.ts';
+import { readPins, repoFile, VERSIONS_FILE, type Pins } from './config/pins.ts';
+import type { Log } from './run/log.ts';
+import type { BootConfig } from './config/settings.ts';
 
 /** What every phase receives: configuration in, tools to act, and the little state phases hand on. */
 export type Ctx = {
   cfg: BootConfig;
   pins: Pins;
-  /** The image architecture this machine runs, as named by the one mapping (arch.ts). */
+  /** The image architecture this machine runs, as named by the one mapping (config/arch.ts). */
   arch: string;
   /** The API reference this build deploys (the build's identity in its tag). */
   apiRef: string;

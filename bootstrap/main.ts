@@ -1,10 +1,10 @@
-import { imageArch, UnsupportedArchError } from './arch.ts';
+import { imageArch, UnsupportedArchError } from './config/arch.ts';
 import { createContext } from './context.ts';
-import { createLog } from './log.ts';
+import { createLog } from './run/log.ts';
 import { isOperatorCommand, OPERATOR_COMMANDS, OperatorUsageError, runOperator } from './ops/commands.ts';
 import { runPipeline } from './pipeline.ts';
-import { probe } from './probe.ts';
-import { helpLines, parseBootConfig, UsageError } from './settings.ts';
+import { probe } from './cluster/probe.ts';
+import { helpLines, parseBootConfig, UsageError } from './config/settings.ts';
 import { cluster } from './phases/cluster.ts';
 import { dockerd } from './phases/dockerd.ts';
 import { images } from './phases/images.ts';

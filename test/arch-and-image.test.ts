@@ -11,11 +11,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readArchitectures } from '../bootstrap/arch.ts';
-import { parseBootConfig } from '../bootstrap/settings.ts';
+import { readArchitectures } from '../bootstrap/config/arch.ts';
+import { parseBootConfig } from '../bootstrap/config/settings.ts';
 import { main } from '../bootstrap/main.ts';
-import { readPins } from '../bootstrap/pins.ts';
-import { PROBE_WORST_CASE_MS } from '../bootstrap/probe.ts';
+import { readPins } from '../bootstrap/config/pins.ts';
+import { PROBE_WORST_CASE_MS } from '../bootstrap/cluster/probe.ts';
 import { ROOT } from './support/root.ts';
 
 const arches = readArchitectures();

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { kubectl, NAMESPACE } from '../kube.ts';
+import { kubectl, NAMESPACE } from '../cluster/kube.ts';
 import { BackupFormatError, checkDump, formatCounts, PG_DUMP_ARGS, PSQL_RESTORE_ARGS, restoredCounts, restoreScript } from './backup-sql.ts';
 import { COMPONENTS, inPostgres, postgresPod, selector, type Component } from './pods.ts';
 import { status } from './status.ts';

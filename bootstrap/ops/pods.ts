@@ -1,4 +1,4 @@
-import { kubectl, NAMESPACE, RELEASE } from '../kube.ts';
+import { kubectl, NAMESPACE, RELEASE } from '../cluster/kube.ts';
 import type { Ctx } from '../context.ts';
 
 export const COMPONENTS = ['api', 'postgresql', 'prometheus', 'grafana'] as const;

@@ -1,4 +1,4 @@
-import { readBootState } from '../boot-state.ts';
+import { readBootState } from '../run/boot-state.ts';
 import { podReady, releasePods } from './pods.ts';
 import type { Ctx } from '../context.ts';
 

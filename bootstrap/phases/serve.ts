@@ -1,6 +1,6 @@
-import { nodeContainer, nodeRunning } from '../diagnostics.ts';
-import { PhaseError } from '../errors.ts';
-import { sleep } from '../wait.ts';
+import { nodeContainer, nodeRunning } from '../cluster/diagnostics.ts';
+import { PhaseError } from '../run/errors.ts';
+import { sleep } from '../run/wait.ts';
 import type { Ctx, Phase } from '../context.ts';
 
 export function readyBanner(ctx: Ctx): string {

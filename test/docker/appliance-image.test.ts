@@ -13,12 +13,12 @@ import { postJson } from '../support/api.ts';
 import { ROOT } from '../support/root.ts';
 import { docker, LOCAL_BASES, requireDocker } from '../support/docker.ts';
 import { untilOk } from '../support/http.ts';
-import { waitFor } from '../../bootstrap/wait.ts';
+import { waitFor } from '../../bootstrap/run/wait.ts';
 import { freePort, startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { requireTool, which } from '../support/tools.ts';
-import { readPins } from '../../bootstrap/pins.ts';
-import { imageArch } from '../../bootstrap/arch.ts';
-import { parseBootConfig } from '../../bootstrap/settings.ts';
+import { readPins } from '../../bootstrap/config/pins.ts';
+import { imageArch } from '../../bootstrap/config/arch.ts';
+import { parseBootConfig } from '../../bootstrap/config/settings.ts';
 
 const TAG = 'wiki:ci-local';
 const names = ['wiki-ci-boot', 'wiki-ci-unpriv', 'wiki-ci-stop', 'wiki-ci-api'];

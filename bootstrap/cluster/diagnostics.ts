@@ -1,5 +1,5 @@
 import { kubectl as kube, NAMESPACE } from './kube.ts';
-import type { Ctx } from './context.ts';
+import type { Ctx } from '../context.ts';
 
 export const nodeContainer = (ctx: Ctx) => `k3d-${ctx.cfg.clusterName}-server-0`;
 

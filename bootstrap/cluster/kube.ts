@@ -1,5 +1,5 @@
-import type { Ctx } from './context.ts';
-import type { RunOptions } from './exec.ts';
+import type { Ctx } from '../context.ts';
+import type { RunOptions } from '../run/exec.ts';
 
 /** Where the appliance installs the chart: one release in one namespace. */
 export const NAMESPACE = 'wiki';
