@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readBootState } from './run/boot-state.ts';
 import { apiImageRef } from './config/bundle.ts';
-import { createExec, type Exec } from './run/exec.ts';
 import { readPins, repoFile, VERSIONS_FILE, type Pins } from './config/pins.ts';
+import { readBootState } from './run/boot-state.ts';
+import { createExec, type Exec } from './run/exec.ts';
+import type { BootConfig, DeadlinePhase } from './config/settings.ts';
 import type { Log } from './run/log.ts';
-import type { BootConfig } from './config/settings.ts';
 
 /** What every phase receives: configuration in, tools to act, and the little state phases hand on. */
 export type Ctx = {
@@ -29,7 +29,7 @@ export type Ctx = {
 export type Phase = {
   name: string;
   /** Deadline key in cfg.timeouts; serve has none. */
-  timeout?: keyof BootConfig['timeouts'];
+  timeout?: DeadlinePhase;
   run(ctx: Ctx): Promise<string>;
   /** What to print when this phase fails, beyond the error (pods, events, logs). */
   diagnose?(ctx: Ctx): Promise<string>;

@@ -1,7 +1,8 @@
+import { ArgvError, DEFAULT_PROGRAM, HELP_OPTION, optionLines, parseOptions, synopsis, type Options } from './args.ts';
 import { imageArch, UnsupportedArchError } from './config/arch.ts';
 import { createContext } from './context.ts';
 import { createLog } from './run/log.ts';
-import { isOperatorCommand, OPERATOR_COMMANDS, OperatorUsageError, runOperator } from './ops/commands.ts';
+import { commandHelp, commandSynopsis, isOperatorCommand, OPERATOR_COMMANDS, parseCommandArgs, runOperator, type CommandName } from './ops/commands.ts';
 import { runPipeline } from './pipeline.ts';
 import { probe } from './cluster/probe.ts';
 import { helpLines, parseBootConfig, UsageError } from './config/settings.ts';
@@ -16,6 +17,8 @@ import { verify } from './phases/verify.ts';
 export const PHASES = [preflight, dockerd, images, cluster, release, verify, serve];
 
 export type MainDeps = {
+  /** The name the user ran (`wiki` or `start-cluster`, programName()), for errors and usage. */
+  program?: string;
   argv: string[];
   env: NodeJS.ProcessEnv;
   out: (s: string) => void;
@@ -26,22 +29,30 @@ export type MainDeps = {
   fetch?: typeof fetch;
   /** Node's `process.arch` (injected so tests can plan for the other architecture). */
   arch?: string;
-  /** Standard error (operator commands' counts and messages), standard input (restore). */
+  /** Standard error (usage errors, operator commands' counts and messages), standard input (restore). */
   err?: (s: string) => void;
   readStdin?: () => Promise<string>;
 };
 
-export function helpText(): string {
+/** The entrypoint's own options (an operator command has its own: ops/commands.ts). */
+const BOOT_OPTIONS: Options = {
+  'dry-run': { help: 'print the resolved plan (every command, the bundled files, the generated k3d config and values) and exit 0' },
+  probe: { help: 'run the read-only end-to-end health probe once (the image HEALTHCHECK) and exit 0 or 1' },
+  help: HELP_OPTION,
+};
+
+export function helpText(program = DEFAULT_PROGRAM): string {
+  const commands = (Object.keys(OPERATOR_COMMANDS) as CommandName[]).map((c) => [commandSynopsis(c), OPERATOR_COMMANDS[c].summary] as const);
+  const width = Math.max(...commands.map(([c]) => c.length));
   return [
     'wiki-appliance: starts dockerd, a k3d cluster and the wiki chart, then serves until stopped.',
     '',
-    'usage: start-cluster [--dry-run] [--probe] [--help]',
-    '       wiki <command> (in the image: the same program, for operators)',
-    '  --dry-run  print the resolved plan (every command, the bundled files, the generated k3d config and values) and exit 0',
-    '  --probe    run the read-only end-to-end health probe once (the image HEALTHCHECK) and exit 0 or 1',
+    `usage: ${program} ${synopsis(BOOT_OPTIONS)}`,
+    `       ${program} <command> [options]   (an operator command; ${program} <command> --help lists its options)`,
+    ...optionLines(BOOT_OPTIONS),
     '',
     'commands:',
-    ...OPERATOR_COMMANDS.map(([c, d]) => `  ${c.padEnd(42)} ${d}`),
+    ...commands.map(([c, d]) => `  ${c.padEnd(width)}   ${d}`),
     '',
     'environment:',
     ...helpLines(),
@@ -50,24 +61,28 @@ export function helpText(): string {
 
 /** The appliance: config in, phases out (or one operator command). Returns the exit code. */
 export async function main(deps: MainDeps): Promise<number> {
-  const flags = new Set(deps.argv);
-  if (flags.has('--help') || flags.has('-h')) { deps.out(`${helpText()}\n`); return 0; }
-  const command = isOperatorCommand(deps.argv[0]) ? deps.argv[0]! : undefined;
-  const unknown = command ? [] : deps.argv.filter((a) => !['--dry-run', '--probe'].includes(a));
-  if (unknown.length) { deps.out(`unknown argument ${unknown[0]}\n\n${helpText()}\n`); return 2; }
+  const program = deps.program ?? DEFAULT_PROGRAM;
+  const err = deps.err ?? deps.out;
+  const [first, ...rest] = deps.argv;
+  if (isOperatorCommand(first)) return operator(first, rest, deps, program);
 
-  let cfg, arch;
+  let flags;
   try {
-    cfg = parseBootConfig(deps.env, { dryRun: flags.has('--dry-run') });
-    arch = imageArch(deps.arch ?? process.arch);
-  } catch (err) {
-    if (err instanceof UsageError || err instanceof UnsupportedArchError) { deps.out(`start-cluster: ${err.message}\n`); return 2; }
-    throw err;
+    if (first !== undefined && !first.startsWith('-')) throw new ArgvError(`unknown command ${first}`);
+    flags = parseOptions(deps.argv, BOOT_OPTIONS).values;
+  } catch (e) {
+    if (!(e instanceof ArgvError)) throw e;
+    err(`${program}: ${e.message}\n\n${helpText(program)}\n`);
+    return 2;
   }
+  if (flags.help) { deps.out(`${helpText(program)}\n`); return 0; }
+  const setup = configure(deps, program, { dryRun: !!flags['dry-run'] });
+  if (!setup) return 2;
+  const { cfg, arch } = setup;
   const log = createLog(deps.out);
   const fetchImpl = deps.fetch ?? fetch;
 
-  if (flags.has('--probe')) {
+  if (flags.probe) {
     const r = await probe(cfg.probeUrl, { fetch: fetchImpl });
     deps.out(r.ok ? `healthy: ${r.checks.join(', ')}\n` : `unhealthy: ${r.failed}\n`);
     return r.ok ? 0 : 1;
@@ -75,17 +90,6 @@ export async function main(deps: MainDeps): Promise<number> {
 
   const stop = new AbortController();
   const ctx = createContext(cfg, { log, arch, signal: stop.signal, fetch: fetchImpl });
-
-  if (command) {
-    const err = deps.err ?? deps.out;
-    try {
-      return await runOperator(command, deps.argv.slice(1), ctx, { out: deps.out, err, readStdin: deps.readStdin ?? (async () => '') });
-    } catch (e) {
-      err(`wiki ${command}: ${(e as Error).message}\n`);
-      return e instanceof OperatorUsageError ? 2 : 1;
-    }
-  }
-
   deps.onSignal((signal) => {
     if (stop.signal.aborted) {
       log.line('stop', `second ${signal}: exiting now`);
@@ -107,4 +111,37 @@ export async function main(deps: MainDeps): Promise<number> {
   }
   log.line('exit', `failed in phase ${outcome.phase}; exit code 1`);
   return 1;
+}
+
+/** The environment and the architecture, or one line naming the program (then exit 2). */
+function configure(deps: MainDeps, program: string, { dryRun }: { dryRun: boolean }) {
+  try {
+    return { cfg: parseBootConfig(deps.env, { dryRun }), arch: imageArch(deps.arch ?? process.arch) };
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof UnsupportedArchError) { (deps.err ?? deps.out)(`${program}: ${err.message}\n`); return undefined; }
+    throw err;
+  }
+}
+
+/** `wiki <command>`: its own options (or its --help), then the command in the appliance's context. */
+async function operator(command: CommandName, argv: string[], deps: MainDeps, program: string): Promise<number> {
+  const err = deps.err ?? deps.out;
+  let args;
+  try {
+    args = parseCommandArgs(command, argv);
+  } catch (e) {
+    if (!(e instanceof ArgvError)) throw e;
+    err(`${program} ${command}: ${e.message}\n\n${commandHelp(program, command)}\n`);
+    return 2;
+  }
+  if (args === 'help') { deps.out(`${commandHelp(program, command)}\n`); return 0; }
+  const setup = configure(deps, program, { dryRun: false });
+  if (!setup) return 2;
+  const ctx = createContext(setup.cfg, { log: createLog(deps.out), arch: setup.arch, signal: new AbortController().signal, fetch: deps.fetch ?? fetch });
+  try {
+    return await runOperator(command, args, ctx, { program, out: deps.out, err, readStdin: deps.readStdin ?? (async () => '') });
+  } catch (e) {
+    err(`${program} ${command}: ${(e as Error).message}\n`);
+    return 1;
+  }
 }
