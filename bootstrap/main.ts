@@ -1,11 +1,9 @@
 import { ArgvError, DEFAULT_PROGRAM, HELP_OPTION, optionLines, parseOptions, synopsis, type Options } from './args.ts';
-import { imageArch, UnsupportedArchError } from './config/arch.ts';
-import { createContext } from './context.ts';
-import { createLog } from './run/log.ts';
-import { commandHelp, commandSynopsis, isOperatorCommand, OPERATOR_COMMANDS, parseCommandArgs, runOperator, type CommandName } from './ops/commands.ts';
-import { runPipeline } from './pipeline.ts';
 import { probe } from './cluster/probe.ts';
+import { imageArch, UnsupportedArchError } from './config/arch.ts';
 import { helpLines, parseBootConfig, UsageError } from './config/settings.ts';
+import { createContext } from './context.ts';
+import { commandHelp, commandSynopsis, isOperatorCommand, OPERATOR_COMMANDS, parseCommandArgs, runOperator, type CommandName } from './ops/commands.ts';
 import { cluster } from './phases/cluster.ts';
 import { dockerd } from './phases/dockerd.ts';
 import { images } from './phases/images.ts';
@@ -13,6 +11,8 @@ import { preflight } from './phases/preflight.ts';
 import { release } from './phases/release.ts';
 import { serve } from './phases/serve.ts';
 import { verify } from './phases/verify.ts';
+import { runPipeline } from './pipeline.ts';
+import { createLog } from './run/log.ts';
 
 export const PHASES = [preflight, dockerd, images, cluster, release, verify, serve];
 

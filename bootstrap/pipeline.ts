@@ -1,6 +1,6 @@
+import { deadlineVariable } from './config/settings.ts';
 import { writeBootState } from './run/boot-state.ts';
 import { PhaseError } from './run/errors.ts';
-import { deadlineVariable } from './config/settings.ts';
 import { teardown } from './teardown.ts';
 import type { Ctx, Phase } from './context.ts';
 

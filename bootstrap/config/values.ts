@@ -1,6 +1,6 @@
 import { publicUrls } from './urls.ts';
-import type { BootConfig } from './settings.ts';
 import type { Pins } from './pins.ts';
+import type { BootConfig } from './settings.ts';
 
 /** Splits a pinned reference into the chart's {registry, repository, tag}. */
 export function imageParts(ref: string) {

@@ -1,9 +1,9 @@
 import { stringify } from 'yaml';
 import { nodeContainer, nodeDiagnostics } from '../cluster/diagnostics.ts';
+import { kubectl } from '../cluster/kube.ts';
+import { k3dConfig, k3dTimeoutS } from '../config/k3d-config.ts';
 import { PhaseError } from '../run/errors.ts';
 import { writeGenerated } from '../run/files.ts';
-import { k3dConfig, k3dTimeoutS } from '../config/k3d-config.ts';
-import { kubectl } from '../cluster/kube.ts';
 import { waitFor } from '../run/wait.ts';
 import type { Ctx, Phase } from '../context.ts';
 

@@ -1,9 +1,9 @@
 import { stringify } from 'yaml';
 import { clusterDiagnostics } from '../cluster/diagnostics.ts';
-import { writeGenerated } from '../run/files.ts';
 import { helm, NAMESPACE, RELEASE } from '../cluster/kube.ts';
 import { interrupted, KEPT_ON_UNINSTALL, recoveryFor, releaseHistory } from '../cluster/release-recovery.ts';
 import { applianceValues } from '../config/values.ts';
+import { writeGenerated } from '../run/files.ts';
 import type { Phase } from '../context.ts';
 
 /** `helm upgrade --install --wait`: the same command on every boot, after recovering an interrupted one. */

@@ -1,6 +1,6 @@
 import { clusterDiagnostics } from '../cluster/diagnostics.ts';
-import { PhaseError } from '../run/errors.ts';
 import { probe, PROBE_STEPS } from '../cluster/probe.ts';
+import { PhaseError } from '../run/errors.ts';
 import { waitFor } from '../run/wait.ts';
 import type { Phase } from '../context.ts';
 
