@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import postgres from 'postgres';
-import { waitFor } from '../bootstrap/wait.ts';
+import { waitFor } from '../bootstrap/run/wait.ts';
 import { postJson, startApiProcess } from '../test/support/api.ts';
 import { ROOT } from '../test/support/root.ts';
 import { untilOk } from '../test/support/http.ts';

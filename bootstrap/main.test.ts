@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { boot, ready, useFakeService, world } from '../test/support/appliance.ts';
-import { readPins } from './pins.ts';
+import { readPins } from './config/pins.ts';
 
 const pins = readPins();
 const { state: service, url } = useFakeService({ before, after });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { argvOf, boot, callsOfLastBoot, dockerdGone, fakeHome, ready, useFakeService, world } from '../test/support/appliance.ts';
-import { readPins } from './pins.ts';
+import { readPins } from './config/pins.ts';
 
 const LINE = /^\[\+\d+\.\d+s\] [a-z]+: .+$/;
 const pins = readPins();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { nodeContainer, nodeRunning } from './diagnostics.ts';
-import { waitFor } from './wait.ts';
+import { nodeContainer, nodeRunning } from './cluster/diagnostics.ts';
+import { waitFor } from './run/wait.ts';
 import type { Ctx } from './context.ts';
 
 const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { boot, callsOfLastBoot, DESTRUCTIVE, fakeHome, helmHistory, ready, useFakeService, world } from '../test/support/appliance.ts';
-import { readPins } from './pins.ts';
+import { readPins } from './config/pins.ts';
 
 const { url } = useFakeService({ before, after });
 

@@ -11,11 +11,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readArchitectures } from '../bootstrap/arch.ts';
-import { parseBootConfig } from '../bootstrap/config.ts';
+import { readArchitectures } from '../bootstrap/config/arch.ts';
+import { parseBootConfig } from '../bootstrap/config/settings.ts';
 import { main } from '../bootstrap/main.ts';
-import { readPins } from '../bootstrap/pins.ts';
-import { PROBE_WORST_CASE_MS } from '../bootstrap/probe.ts';
+import { readPins } from '../bootstrap/config/pins.ts';
+import { PROBE_WORST_CASE_MS } from '../bootstrap/cluster/probe.ts';
 import { ROOT } from './support/root.ts';
 
 const arches = readArchitectures();
@@ -181,6 +181,7 @@ describe('what the image declares for operators', () => {
     assert.ok(Number(hc[1]) * 1000 >= PROBE_WORST_CASE_MS + 5000, `timeout ${hc[1]}s vs probe worst case ${PROBE_WORST_CASE_MS} ms plus Node's start`);
     const kube = /^ENV .*\bKUBECONFIG=(\S+)/m.exec(dockerfile)?.[1];
     assert.equal(kube, join(parseBootConfig({}).stateDir, 'kubeconfig'));
-    assert.ok(dockerfile.includes(`printf '#!/bin/sh\\nexec node /opt/wiki/dist/start-cluster.js "$@"\\n' > /usr/local/bin/wiki`));
+    assert.ok(dockerfile.includes('ln -s /opt/wiki/dist/start-cluster.js /usr/local/bin/wiki'));
+    assert.match(readFileSync(join(ROOT, 'start-cluster.ts'), 'utf8'), /^#!\/usr\/bin\/env node\n/, 'the link runs node through the #! line');
   });
 });

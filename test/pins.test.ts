@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { parse } from 'yaml';
-import { readArchitectures } from '../bootstrap/arch.ts';
-import { bundledImages } from '../bootstrap/bundle.ts';
-import { imageParts } from '../bootstrap/values.ts';
-import { parseEnvFile, readPins } from '../bootstrap/pins.ts';
+import { readArchitectures } from '../bootstrap/config/arch.ts';
+import { bundledImages } from '../bootstrap/config/bundle.ts';
+import { imageParts } from '../bootstrap/config/values.ts';
+import { parseEnvFile, readPins } from '../bootstrap/config/pins.ts';
 import { ROOT } from './support/root.ts';
 
 const pins = readPins();

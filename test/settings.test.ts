@@ -1,20 +1,20 @@
-/** The bootstrap's settings stated once (bootstrap/settings.ts): schema, --help and the README table agree. */
+/** The bootstrap's settings stated once (bootstrap/config/settings.ts): schema, --help and the README table agree. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { parseBootConfig, helpText, UsageError } from '../bootstrap/config.ts';
-import { createExec } from '../bootstrap/exec.ts';
-import { createLog } from '../bootstrap/log.ts';
+import { createExec } from '../bootstrap/run/exec.ts';
+import { createLog } from '../bootstrap/run/log.ts';
+import { helpText } from '../bootstrap/main.ts';
 import { runPipeline } from '../bootstrap/pipeline.ts';
-import { readPins } from '../bootstrap/pins.ts';
-import { documentedSettings, readmeTable, SETTINGS, shownDefault } from '../bootstrap/settings.ts';
+import { readPins } from '../bootstrap/config/pins.ts';
+import { documentedSettings, parseBootConfig, readmeTable, SETTINGS, shownDefault, UsageError } from '../bootstrap/config/settings.ts';
 import type { Ctx } from '../bootstrap/context.ts';
 import { ROOT } from './support/root.ts';
 
 it('the README\'s table under "Running it for real" is the one settings.ts generates', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const block = /<!-- settings table: generated from bootstrap\/settings\.ts, checked by test\/settings\.test\.ts -->\n([\s\S]*?)\n<!-- end of settings table -->/.exec(readme);
+  const block = /<!-- settings table: generated from bootstrap\/config\/settings\.ts, checked by test\/settings\.test\.ts -->\n([\s\S]*?)\n<!-- end of settings table -->/.exec(readme);
   assert.ok(block, 'the README holds the generated settings table between its markers');
   assert.equal(block[1], readmeTable(), `README table out of date; it should read:\n${readmeTable()}`);
 });

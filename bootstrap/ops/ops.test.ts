@@ -1,5 +1,6 @@
 /**
- * The operator commands as `wiki <command>` runs them (start-cluster.ts). Backup and restore: the
+ * The operator commands as `wiki <command>` runs them (start-cluster.ts through a link named `wiki`, as
+ * the image installs it); each command's own options and --help. Backup and restore: the
  * argv after `kubectl exec … --` runs, through the fake kubectl, with exactly the environment the chart
  * renders for the PostgreSQL container, against a real PostgreSQL 18 initialised as the official image
  * does, on a volume made by this chart and by the previous one (test/support/postgres-pod.ts).
@@ -7,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -20,9 +21,13 @@ import { requireTool } from '../../test/support/tools.ts';
 
 const PG_BIN = process.env.WIKI_PG_BIN;
 
-/** Runs `wiki <args>` (the entrypoint program) with the fakes on PATH; stdout and stderr apart. */
-function wiki(args: string[], env: Record<string, string>, input?: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'start-cluster.ts', ...args], {
+/** `wiki` as the image installs it: a link to the entrypoint program. */
+const WIKI = join(mkdtempSync(join(tmpdir(), 'wiki-bin-')), 'wiki');
+symlinkSync(join(ROOT, 'start-cluster.ts'), WIKI);
+
+/** Runs `wiki <args>` (or the entrypoint by its own name) with the fakes on PATH; stdout and stderr apart. */
+function wiki(args: string[], env: Record<string, string>, input?: string, { program = WIKI } = {}) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', program, ...args], {
     cwd: ROOT, input, encoding: 'utf8', maxBuffer: 1 << 30,
     env: { PATH: `${FAKES}:${process.env.PATH}`, HOME: process.env.HOME ?? '/root', WIKI_PG_BIN: PG_BIN ?? '', ...env },
   });
@@ -195,5 +200,55 @@ describe('wiki status and wiki logs against the fakes', () => {
   it('--help lists the subcommands', () => {
     const r = wiki(['--help'], world().env);
     for (const c of ['status', 'backup [-o FILE]', 'restore [-i FILE] [--force]', 'logs [api|postgresql|prometheus|grafana]']) assert.ok(r.stdout.includes(`  ${c}`), c);
+  });
+});
+
+describe('each command takes its own options; messages name the program run', () => {
+  it('wiki <command> --help: that command\'s usage and options, exit 0, nothing run', () => {
+    const w = world();
+    const backup = wiki(['backup', '--help'], w.env);
+    assert.equal(backup.code, 0, backup.stderr);
+    assert.match(backup.stdout, /^usage: wiki backup \[-o FILE\]\n/);
+    assert.match(backup.stdout, /^ {2}-o, --output FILE {2}write the backup to FILE/m);
+    assert.doesNotMatch(backup.stdout, /--force|--input/);
+    const restore = wiki(['restore', '-h'], w.env);
+    assert.equal(restore.code, 0);
+    assert.match(restore.stdout, /^usage: wiki restore \[-i FILE\] \[--force\]\n/);
+    for (const o of ['-i, --input FILE', '--force', '-h, --help']) assert.ok(restore.stdout.includes(`  ${o} `), o);
+    assert.match(wiki(['logs', '--help'], w.env).stdout, /^usage: wiki logs \[api\|postgresql\|prometheus\|grafana\]\n/);
+    assert.ok(!existsSync(join(w.state, 'calls.jsonl')), 'no tool was run');
+  });
+
+  it('an option of another command, or an argument too many: exit 2 naming the command and its options', () => {
+    const w = world();
+    const status = wiki(['status', '--force'], w.env);
+    assert.equal(status.code, 2);
+    assert.match(status.stderr, /^wiki status: unknown option --force\n\nusage: wiki status\n/);
+    assert.match(status.stderr, /^options:\n {2}-h, --help /m);
+    const backup = wiki(['backup', '-i', 'wiki.sql'], w.env);
+    assert.equal(backup.code, 2);
+    assert.match(backup.stderr, /^wiki backup: unknown option -i\n/);
+    assert.match(backup.stderr, /^ {2}-o, --output FILE /m);
+    const missing = wiki(['backup', '-o'], w.env);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^wiki backup: -o\/--output needs a FILE\n/);
+    const logs = wiki(['logs', 'api', 'grafana'], w.env);
+    assert.equal(logs.code, 2);
+    assert.match(logs.stderr, /^wiki logs: unexpected argument grafana\n/);
+    assert.ok(!existsSync(join(w.state, 'calls.jsonl')), 'no tool was run');
+  });
+
+  it('errors and usage name the program as run: `wiki` through the link, `start-cluster` by its own name', () => {
+    const w = world();
+    const asEntrypoint = wiki(['status', '--force'], w.env, undefined, { program: 'start-cluster.ts' });
+    assert.equal(asEntrypoint.code, 2);
+    assert.match(asEntrypoint.stderr, /^start-cluster status: unknown option --force\n\nusage: start-cluster status\n/);
+    const bad = wiki(['status'], { ...w.env, WIKI_HOST_PORT: 'eighty' });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^wiki: invalid environment: WIKI_HOST_PORT: /);
+    const unknown = wiki(['--bogus'], w.env);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^wiki: unknown option --bogus\n\n[^]*^usage: wiki \[--dry-run\] \[--probe\] \[--help\]$/m);
+    assert.match(wiki(['frob'], w.env).stderr, /^wiki: unknown command frob\n/);
   });
 });

@@ -1,4 +1,4 @@
-import { kubectl, NAMESPACE, RELEASE } from '../kube.ts';
+import { kubectl, RELEASE } from '../cluster/kube.ts';
 import type { Ctx } from '../context.ts';
 
 export const COMPONENTS = ['api', 'postgresql', 'prometheus', 'grafana'] as const;
@@ -16,7 +16,7 @@ export type PodSummary = { name: string; component: string; phase: string; ready
 
 /** The release's pods from `kubectl get pods -o json` (finished hook pods left out). */
 export async function releasePods(ctx: Ctx): Promise<PodSummary[]> {
-  const r = await kubectl(ctx, ['get', 'pods', '--namespace', NAMESPACE, '--selector', selector(), '--output', 'json'], { timeoutMs: 20_000 });
+  const r = await kubectl(ctx, ['get', 'pods', '--namespace', ctx.cfg.namespace, '--selector', selector(), '--output', 'json'], { timeoutMs: 20_000 });
   const items = (JSON.parse(r.stdout || '{"items":[]}') as { items: PodJson[] }).items;
   return items.filter((p) => p.status.phase !== 'Succeeded').map((p) => {
     const cs = p.status.containerStatuses ?? [];
@@ -44,7 +44,7 @@ export async function postgresPod(ctx: Ctx): Promise<string> {
  * pod and POSTGRES_USER names a role the previous chart never created. The Unix socket, which the
  * image trusts; the password rides in the environment for any stricter pg_hba, never on a command line.
  */
-export const inPostgres = (pod: string, program: 'pg_dump' | 'psql', args: string[], { stdin }: { stdin: boolean }) => [
-  'exec', ...(stdin ? ['--stdin'] : []), '--namespace', NAMESPACE, pod, '--container', 'postgresql', '--',
+export const inPostgres = (namespace: string, pod: string, program: 'pg_dump' | 'psql', args: string[], { stdin }: { stdin: boolean }) => [
+  'exec', ...(stdin ? ['--stdin'] : []), '--namespace', namespace, pod, '--container', 'postgresql', '--',
   'sh', '-c', 'PGPASSWORD="$WIKI_DB_PASSWORD" exec "$0" --username="$WIKI_DB_USER" --dbname="$WIKI_DB_NAME" "$@"', program, ...args,
 ];

@@ -1,10 +1,10 @@
 import { stringify } from 'yaml';
-import { nodeContainer, nodeDiagnostics } from '../diagnostics.ts';
-import { PhaseError } from '../errors.ts';
-import { writeGenerated } from '../files.ts';
-import { k3dConfig, k3dTimeoutS } from '../k3d-config.ts';
-import { kubectl } from '../kube.ts';
-import { waitFor } from '../wait.ts';
+import { nodeContainer, nodeDiagnostics } from '../cluster/diagnostics.ts';
+import { kubectl } from '../cluster/kube.ts';
+import { k3dConfig, k3dTimeoutS } from '../config/k3d-config.ts';
+import { PhaseError } from '../run/errors.ts';
+import { writeGenerated } from '../run/files.ts';
+import { waitFor } from '../run/wait.ts';
 import type { Ctx, Phase } from '../context.ts';
 
 type K3dCluster = { name: string; serversRunning?: number };

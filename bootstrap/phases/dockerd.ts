@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chooseIptables, nestCgroupV2 } from '../host.ts';
-import { waitFor } from '../wait.ts';
+import { chooseIptables, nestCgroupV2 } from '../run/host.ts';
+import { waitFor } from '../run/wait.ts';
 import type { Ctx, Phase } from '../context.ts';
 
 /** `docker info` answers with the storage driver once the engine serves requests. */

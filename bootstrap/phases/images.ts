@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { bundledImages, bundlePath } from '../bundle.ts';
-import { PhaseError } from '../errors.ts';
+import { bundledImages, bundlePath } from '../config/bundle.ts';
+import { PhaseError } from '../run/errors.ts';
 import type { Phase } from '../context.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { PhaseError } from '../errors.ts';
-import { bridgeNetfilter, cgroupVersion, diskFreeBytes, inHostCgroupNamespace, isPrivileged, memAvailableBytes, mountFsType } from '../host.ts';
+import { PhaseError } from '../run/errors.ts';
+import { bridgeNetfilter, cgroupVersion, diskFreeBytes, inHostCgroupNamespace, isPrivileged, memAvailableBytes, mountFsType } from '../run/host.ts';
 import type { Phase } from '../context.ts';
 
 const GiB = 2 ** 30;

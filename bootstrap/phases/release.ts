@@ -1,10 +1,10 @@
 import { stringify } from 'yaml';
-import { clusterDiagnostics } from '../diagnostics.ts';
-import { writeGenerated } from '../files.ts';
-import { helm, NAMESPACE, RELEASE } from '../kube.ts';
-import { releaseDescription } from '../release-fingerprint.ts';
-import { interrupted, KEPT_ON_UNINSTALL, recoveryFor, releaseHistory } from '../release-recovery.ts';
-import { applianceValues } from '../values.ts';
+import { clusterDiagnostics } from '../cluster/diagnostics.ts';
+import { helm, RELEASE } from '../cluster/kube.ts';
+import { releaseDescription } from '../cluster/release-fingerprint.ts';
+import { interrupted, KEPT_ON_UNINSTALL, recoveryFor, releaseHistory } from '../cluster/release-recovery.ts';
+import { applianceValues } from '../config/values.ts';
+import { writeGenerated } from '../run/files.ts';
 import type { Phase } from '../context.ts';
 
 /**
@@ -25,7 +25,7 @@ export const release: Phase = {
     const recovery = recoveryFor(history);
     const last = history.at(-1);
     if (recovery.action === 'none' && last?.status === 'deployed' && last.description === description) {
-      return `release ${RELEASE} unchanged (revision ${last.revision}: the same chart and values) in namespace ${NAMESPACE}, API ${ctx.apiRef}`;
+      return `release ${RELEASE} unchanged (revision ${last.revision}: the same chart and values) in namespace ${ctx.cfg.namespace}, API ${ctx.apiRef}`;
     }
     const why = interrupted(history.at(-1)?.status ?? '');
     if (recovery.action === 'uninstall') {
@@ -41,7 +41,7 @@ export const release: Phase = {
       '--values', ctx.paths.values, '--wait', ...timeout, '--history-max', '5', '--description', description,
     ]);
     const revision = /^REVISION: (\d+)/m.exec(r.stdout)?.[1];
-    return `release ${RELEASE} deployed${revision ? ` (revision ${revision})` : ''} in namespace ${NAMESPACE}, API ${ctx.apiRef}`;
+    return `release ${RELEASE} deployed${revision ? ` (revision ${revision})` : ''} in namespace ${ctx.cfg.namespace}, API ${ctx.apiRef}`;
   },
   diagnose: clusterDiagnostics,
 };

@@ -1,18 +1,18 @@
-import { recordPhase } from '../boot-state.ts';
-import { nodeContainer, nodeRunning } from '../diagnostics.ts';
-import { PhaseError } from '../errors.ts';
-import { sleep } from '../wait.ts';
+import { nodeContainer, nodeRunning } from '../cluster/diagnostics.ts';
+import { publicUrls } from '../config/urls.ts';
+import { PhaseError } from '../run/errors.ts';
+import { sleep } from '../run/wait.ts';
 import type { Ctx, Phase } from '../context.ts';
 
 export function readyBanner(ctx: Ctx): string {
-  const base = `http://localhost:${ctx.cfg.hostPort}`;
+  const urls = publicUrls(ctx.cfg.hostPort);
   const login = ctx.cfg.grafanaPasswordFromEnv ? 'admin / (the GRAFANA_ADMIN_PASSWORD you set)' : 'admin / admin (set GRAFANA_ADMIN_PASSWORD to change it)';
   return [
     '',
     '==================================================================',
     ` READY in ${ctx.log.elapsed().toFixed(1)}s`,
-    `   API        ${base}/users      (docs ${base}/docs, metrics ${base}/metrics)`,
-    `   Grafana    ${base}/grafana/d/creation-dashboard-678/creation`,
+    `   API        ${urls.users}      (docs ${urls.docs}, metrics ${urls.metrics})`,
+    `   Grafana    ${urls.dashboard}`,
     `   login      ${login}`,
     '   stop       docker stop --time 60 <container>   (data stays in the volume)',
     '==================================================================',
@@ -20,12 +20,11 @@ export function readyBanner(ctx: Ctx): string {
   ].join('\n');
 }
 
-/** Stays in the foreground, watching the node, until a signal asks to stop. */
+/** Stays in the foreground, watching the node, until a signal asks to stop (the pipeline records READY). */
 export const serve: Phase = {
   name: 'serve',
   async run(ctx) {
     ctx.log.raw(readyBanner(ctx));
-    recordPhase(ctx, 'READY');
     if (ctx.exec.dryRun) return 'dry run: would serve until SIGTERM';
     for (;;) {
       try {

@@ -1,7 +1,7 @@
-import { clusterDiagnostics } from '../diagnostics.ts';
-import { PhaseError } from '../errors.ts';
-import { probe, PROBE_STEPS } from '../probe.ts';
-import { waitFor } from '../wait.ts';
+import { clusterDiagnostics } from '../cluster/diagnostics.ts';
+import { probe, PROBE_STEPS } from '../cluster/probe.ts';
+import { PhaseError } from '../run/errors.ts';
+import { waitFor } from '../run/wait.ts';
 import type { Phase } from '../context.ts';
 
 /** READY means proven through the published port, read-only: API and database, a users page, metrics, Grafana, its dashboard. */

@@ -14,7 +14,7 @@ import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { migrate } from '../../api/db/migrate.ts';
-import { readVersions } from '../../bootstrap/pins.ts';
+import { readVersions } from '../../bootstrap/config/pins.ts';
 import { createSql } from '../../api/db/client.ts';
 import { ROOT } from '../../test/support/root.ts';
 import { untilOk } from '../../test/support/http.ts';

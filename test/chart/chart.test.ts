@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it, before } from 'node:test';
-import { readPins } from '../../bootstrap/pins.ts';
-import { KEPT_ON_UNINSTALL } from '../../bootstrap/release-recovery.ts';
+import { readPins } from '../../bootstrap/config/pins.ts';
+import { KEPT_ON_UNINSTALL } from '../../bootstrap/cluster/release-recovery.ts';
 import { budget, byKind, bytes, CHART, find, helm, render, renderAppliance, workloads, type K8sObject, type Yaml } from '../support/helm.ts';
 import { requireTool } from '../support/tools.ts';
 

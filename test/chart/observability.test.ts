@@ -16,7 +16,7 @@ import { CHART, find, render } from '../support/helm.ts';
 import { freePort, startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { requireTool, which } from '../support/tools.ts';
 import { untilOk } from '../support/http.ts';
-import { waitFor } from '../../bootstrap/wait.ts';
+import { waitFor } from '../../bootstrap/run/wait.ts';
 
 type Dashboard = { uid: string; title: string; panels: { id: number; type: string; datasource: { uid: string }; targets: { refId: string; expr: string; datasource?: { uid: string } }[] }[] };
 const dashboards = Object.fromEntries(['creation.json', 'api-http.json'].map((f) => [f, JSON.parse(readFileSync(`${CHART}/dashboards/${f}`, 'utf8')) as Dashboard]));

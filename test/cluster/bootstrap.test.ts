@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { waitFor } from '../../bootstrap/wait.ts';
+import { waitFor } from '../../bootstrap/run/wait.ts';
 import { boot, fakeHome, ready, useFakeService, world } from '../support/appliance.ts';
 import { controlPlaneSkip, sharedControlPlane, type ControlPlane } from '../support/control-plane.ts';
 import type { Yaml } from '../support/helm.ts';

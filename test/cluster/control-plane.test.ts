@@ -8,10 +8,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import { parseBootConfig } from '../../bootstrap/config.ts';
-import { readPins } from '../../bootstrap/pins.ts';
-import { applianceValues } from '../../bootstrap/values.ts';
-import { waitFor } from '../../bootstrap/wait.ts';
+import { parseBootConfig } from '../../bootstrap/config/settings.ts';
+import { readPins } from '../../bootstrap/config/pins.ts';
+import { applianceValues } from '../../bootstrap/config/values.ts';
+import { waitFor } from '../../bootstrap/run/wait.ts';
 import { CHART, type Yaml } from '../support/helm.ts';
 import { controlPlaneSkip, KUBE_VERSION, sharedControlPlane, type ControlPlane } from '../support/control-plane.ts';
 

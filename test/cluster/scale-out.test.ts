@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { waitFor } from '../../bootstrap/wait.ts';
+import { waitFor } from '../../bootstrap/run/wait.ts';
 import { controlPlaneSkip, startControlPlane, type ControlPlane } from '../support/control-plane.ts';
 import { CHART, type Yaml } from '../support/helm.ts';
 

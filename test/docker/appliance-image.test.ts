@@ -13,12 +13,12 @@ import { postJson } from '../support/api.ts';
 import { ROOT } from '../support/root.ts';
 import { docker, LOCAL_BASES, requireDocker } from '../support/docker.ts';
 import { untilOk } from '../support/http.ts';
-import { waitFor } from '../../bootstrap/wait.ts';
+import { waitFor } from '../../bootstrap/run/wait.ts';
 import { freePort, startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { requireTool, which } from '../support/tools.ts';
-import { readPins } from '../../bootstrap/pins.ts';
-import { imageArch } from '../../bootstrap/arch.ts';
-import { parseBootConfig } from '../../bootstrap/config.ts';
+import { readPins } from '../../bootstrap/config/pins.ts';
+import { imageArch } from '../../bootstrap/config/arch.ts';
+import { parseBootConfig } from '../../bootstrap/config/settings.ts';
 
 const TAG = 'wiki:ci-local';
 const names = ['wiki-ci-boot', 'wiki-ci-unpriv', 'wiki-ci-stop', 'wiki-ci-api'];
@@ -60,9 +60,10 @@ describe('Dockerfile.cluster (local stages)', () => {
     assert.ok(cfg.Healthcheck.StartPeriod >= 300e9, 'the health check waits out a cold boot');
     assert.deepEqual(cfg.Healthcheck.Test, ['CMD', 'node', '/opt/wiki/dist/start-cluster.js', '--probe']);
     assert.ok(cfg.Env.includes(`KUBECONFIG=${join(parseBootConfig({}).stateDir, 'kubeconfig')}`), 'docker exec … kubectl finds the cluster');
-    // The operator command on PATH is the entrypoint program.
+    // The operator command on PATH is the entrypoint program, and says the name it was run by.
     const help = docker(['run', '--rm', '--entrypoint', 'wiki', TAG, '--help']).stdout;
     assert.match(help, /^commands:\n {2}status /m);
+    assert.match(help, /^usage: wiki \[--dry-run\]/m);
     const versions = docker(['run', '--rm', '--entrypoint', 'sh', TAG, '-c', 'dockerd --version; docker --version; helm version --template "{{.Version}}"; echo; tini --version; node --version; iptables --version; ls /opt/wiki/images/k3s']).stdout;
     assert.match(versions, /Docker version/);
     // `go install` builds report major.minor only (no release ldflags): match what the local tools stage holds.

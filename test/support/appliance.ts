@@ -4,9 +4,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { imageArch } from '../../bootstrap/arch.ts';
-import { API_REF_FILE, bundledImages } from '../../bootstrap/bundle.ts';
-import { readPins } from '../../bootstrap/pins.ts';
+import { imageArch } from '../../bootstrap/config/arch.ts';
+import { API_REF_FILE, bundledImages } from '../../bootstrap/config/bundle.ts';
+import { readPins } from '../../bootstrap/config/pins.ts';
 import { ROOT } from './root.ts';
 
 export const FAKES = join(ROOT, 'test/fakes/bin');

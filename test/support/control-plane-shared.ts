@@ -5,7 +5,7 @@
  * has exited, and removes its files first, so a file asking after that starts a new one.
  */
 import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { sleep } from '../../bootstrap/wait.ts';
+import { sleep } from '../../bootstrap/run/wait.ts';
 import { startControlPlane, type ControlPlane } from './control-plane.ts';
 
 /** Longer than a test file takes to start and ask, short enough to be gone before scripts/leftovers looks. */

@@ -1,6 +1,6 @@
 /** The Docker engine that scripts/test found or started (scripts/setup/docker-engine.sh): builds and runs for real. */
 import { spawnSync } from 'node:child_process';
-import { readVersions } from '../../bootstrap/pins.ts';
+import { readVersions } from '../../bootstrap/config/pins.ts';
 import type { TestContext } from 'node:test';
 import { ROOT } from './root.ts';
 import { requireTool } from './tools.ts';

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { parseBootConfig } from '../../bootstrap/config.ts';
-import { readPins } from '../../bootstrap/pins.ts';
-import { applianceValues } from '../../bootstrap/values.ts';
+import { parseBootConfig } from '../../bootstrap/config/settings.ts';
+import { readPins } from '../../bootstrap/config/pins.ts';
+import { applianceValues } from '../../bootstrap/config/values.ts';
 import { ROOT } from './root.ts';
 
 export const CHART = `${ROOT}chart`;
@@ -29,7 +29,7 @@ export function render(args: string[] = [], release = 'wiki'): K8sObject[] {
   return parseAllDocuments(r.stdout).map((d) => d.toJS() as K8sObject).filter(Boolean);
 }
 
-/** The chart as the appliance installs it (bootstrap/values.ts with the default settings); each call generates its own passwords. */
+/** The chart as the appliance installs it (bootstrap/config/values.ts with the default settings); each call generates its own passwords. */
 export function renderAppliance(env: NodeJS.ProcessEnv = {}, apiRef = 'wiki-appliance/api:0.1.0-test'): K8sObject[] {
   const dir = mkdtempSync(join(tmpdir(), 'wiki-values-'));
   try {

@@ -1,4 +1,4 @@
-import { waitFor } from '../../bootstrap/wait.ts';
+import { waitFor } from '../../bootstrap/run/wait.ts';
 
 /**
  * Resolves once `url` answers 200, through the bootstrap's deadline-bound `waitFor`. `gone` names a

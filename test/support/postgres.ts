@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { waitFor } from '../../bootstrap/wait.ts';
+import { waitFor } from '../../bootstrap/run/wait.ts';
 import { join } from 'node:path';
 
 const NOBODY = 65534;

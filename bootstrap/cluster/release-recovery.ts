@@ -5,9 +5,9 @@
  * after an uninstall that saved `uninstalling` (Helm 4 pkg/action/uninstall.go saves it before deleting
  * and purges only after --wait). Read from `helm history -o json` (pkg/cmd/history.go), decided here.
  */
-import { CommandError } from './exec.ts';
+import { CommandError } from '../run/exec.ts';
 import { helm, RELEASE } from './kube.ts';
-import type { Ctx } from './context.ts';
+import type { Ctx } from '../context.ts';
 
 export type Revision = { revision: number; status: string; description?: string };
 export type Recovery =

@@ -4,10 +4,13 @@
  * `/metrics`, Grafana's health and the dashboard as an anonymous viewer sees it (no admin password:
  * one changed in the UI stays on Grafana's volume). Nothing is written, no id is used up.
  */
+import { DASHBOARD } from '../config/urls.ts';
+
 export type ProbeResult = { ok: true; checks: string[] } | { ok: false; failed: string; checks: string[] };
 
 export const PROBE_REQUEST_TIMEOUT_MS = 5000;
-export const PROBE_STEPS = ['GET /healthz/ready', 'GET /metrics', 'GET /grafana/api/health', 'dashboard creation-dashboard-678', 'GET /users?limit=1'] as const;
+const DASHBOARD_STEP = `dashboard ${DASHBOARD.uid}` as const;
+export const PROBE_STEPS = ['GET /healthz/ready', 'GET /metrics', 'GET /grafana/api/health', DASHBOARD_STEP, 'GET /users?limit=1'] as const;
 /** The HEALTHCHECK's timeout must exceed this (test/arch-and-image.test.ts reads Dockerfile.cluster). */
 export const PROBE_WORST_CASE_MS = PROBE_STEPS.length * PROBE_REQUEST_TIMEOUT_MS;
 
@@ -22,9 +25,9 @@ export async function probe(base: string, opts: { fetch?: typeof fetch } = {}): 
       const r = await get('/grafana/api/health');
       return (r.status === 200 && ((await r.json()) as { database?: string }).database === 'ok') || `status ${r.status}`;
     },
-    'dashboard creation-dashboard-678': async () => {
-      const r = await get('/grafana/api/dashboards/uid/creation-dashboard-678');
-      return (r.status === 200 && ((await r.json()) as { dashboard?: { title?: string } }).dashboard?.title === 'Creation') || `status ${r.status}`;
+    [DASHBOARD_STEP]: async () => {
+      const r = await get(`/grafana/api/dashboards/uid/${DASHBOARD.uid}`);
+      return (r.status === 200 && ((await r.json()) as { dashboard?: { title?: string } }).dashboard?.title === DASHBOARD.title) || `status ${r.status}`;
     },
     // A query on the users table through ingress, API and pool: the read path a first user will take.
     'GET /users?limit=1': async () => {

@@ -1,5 +1,5 @@
-import type { BootConfig } from './config.ts';
 import type { Pins } from './pins.ts';
+import type { BootConfig } from './settings.ts';
 
 export const NODE_IMAGES_DIR = '/var/lib/rancher/k3s/agent/images';
 /** Fixed, so the node keeps its IP across restarts (a changed node IP crash-loops recent k3s). */

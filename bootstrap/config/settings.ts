@@ -2,10 +2,15 @@ import { z } from 'zod';
 
 /**
  * Every environment variable the bootstrap reads, stated once: the zod schema (with its default),
- * the help line and the README's table (test/settings.test.ts checks the README against it).
- * `phase` marks a phase deadline; `internal` settings are fixed in the image and exist for tests.
+ * the help line and the README's table (test/settings.test.ts checks the README against it), and
+ * the BootConfig parsed from them. `phase` marks a phase deadline; `internal` settings are fixed in
+ * the image and exist for tests.
  */
 export type Setting = { schema: z.ZodType; doc: string; shown?: string; phase?: 'dockerd' | 'images' | 'cluster' | 'release' | 'verify'; internal?: true };
+
+/** The phases with a deadline: one setting each, and preflight's (it only reads files), fixed here. */
+export type DeadlinePhase = 'preflight' | NonNullable<Setting['phase']>;
+const FIXED_DEADLINES_S = { preflight: 30 } as const;
 
 const seconds = (def: number) => z.coerce.number().int().min(1).max(86_400).default(def);
 
@@ -29,6 +34,8 @@ export const SETTINGS = {
   WIKI_DOCKER_DATA_ROOT: { schema: z.string().default('/var/lib/docker'), doc: 'the inner engine\'s data root', internal: true },
   WIKI_DOCKER_SOCKET: { schema: z.string().default('/var/run/docker.sock'), doc: 'the inner engine\'s socket', internal: true },
   // The node publishes container port 80 on 8080 inside the appliance; the host maps its own port to that.
+  // One appliance per cluster in the image; tests run several on one control plane, a namespace each.
+  WIKI_NAMESPACE: { schema: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a DNS label').default('wiki'), doc: 'the release\'s namespace', internal: true },
   WIKI_PROBE_URL: { schema: z.string().url().default('http://127.0.0.1:8080'), doc: 'where the probe reaches port 8080', internal: true },
 } satisfies Record<string, Setting>;
 
@@ -37,11 +44,39 @@ const entries = () => Object.entries(SETTINGS) as [SettingName, Setting][];
 
 export const envSchema = z.object(Object.fromEntries(entries().map(([k, s]) => [k, s.schema])) as { [K in SettingName]: (typeof SETTINGS)[K]['schema'] });
 
+/** Everything the bootstrap can be told, parsed once from the environment. */
+export type BootConfig = Readonly<{
+  hostPort: number; clusterName: string; namespace: string; grafanaPassword: string; grafanaPasswordFromEnv: boolean;
+  stopTimeoutS: number; timeouts: Readonly<Record<DeadlinePhase, number>>;
+  iptables?: 'legacy' | 'nft'; minDiskGb: number; minMemoryGb: number;
+  home: string; stateDir: string; root: string; dockerDataRoot: string; dockerSocket: string; probeUrl: string;
+  dryRun: boolean;
+}>;
+
+export class UsageError extends Error {}
+
+export function parseBootConfig(env: NodeJS.ProcessEnv, { dryRun = false } = {}): BootConfig {
+  const r = envSchema.safeParse(env);
+  if (!r.success) throw new UsageError(`invalid environment: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const e = r.data;
+  const deadlines = entries().flatMap(([k, s]) => (s.phase ? [[s.phase, e[k]] as const] : []));
+  return Object.freeze({
+    hostPort: e.WIKI_HOST_PORT, clusterName: e.WIKI_CLUSTER_NAME, namespace: e.WIKI_NAMESPACE,
+    grafanaPassword: e.GRAFANA_ADMIN_PASSWORD, grafanaPasswordFromEnv: env.GRAFANA_ADMIN_PASSWORD !== undefined,
+    stopTimeoutS: e.WIKI_STOP_TIMEOUT_S,
+    timeouts: Object.freeze({ ...FIXED_DEADLINES_S, ...Object.fromEntries(deadlines) } as Record<DeadlinePhase, number>),
+    iptables: e.WIKI_IPTABLES, minDiskGb: e.WIKI_MIN_DISK_GB, minMemoryGb: e.WIKI_MIN_MEMORY_GB,
+    home: e.WIKI_HOME, stateDir: e.WIKI_STATE_DIR, root: e.WIKI_ROOT, dockerDataRoot: e.WIKI_DOCKER_DATA_ROOT, dockerSocket: e.WIKI_DOCKER_SOCKET,
+    probeUrl: e.WIKI_PROBE_URL,
+    dryRun,
+  });
+}
+
 /** The default as a person reads it. */
 export const shownDefault = (s: Setting) => s.shown ?? String(s.schema.parse(undefined));
 
 /** The variable that sets a phase's deadline, if there is one (preflight's is fixed). */
-export const deadlineVariable = (phase: string) => entries().find(([, s]) => s.phase === phase)?.[0];
+export const deadlineVariable = (phase: DeadlinePhase) => entries().find(([, s]) => s.phase === phase)?.[0];
 
 export const documentedSettings = () => entries().filter(([, s]) => !s.internal);
 

@@ -1,5 +1,5 @@
-import { kubectl as kube, NAMESPACE } from './kube.ts';
-import type { Ctx } from './context.ts';
+import { kubectl as kube } from './kube.ts';
+import type { Ctx } from '../context.ts';
 
 export const nodeContainer = (ctx: Ctx) => `k3d-${ctx.cfg.clusterName}-server-0`;
 
@@ -15,11 +15,11 @@ export async function clusterDiagnostics(ctx: Ctx): Promise<string> {
   const out: string[] = [];
   const pods = await kubectl(['get', 'pods', '-A', '-o', 'wide']);
   out.push('pods:', pods.stdout || pods.stderr);
-  const events = await kubectl(['get', 'events', '-n', NAMESPACE, '--sort-by=.lastTimestamp']);
+  const events = await kubectl(['get', 'events', '-n', ctx.cfg.namespace, '--sort-by=.lastTimestamp']);
   out.push('events (latest last):', (events.stdout || events.stderr).split('\n').slice(-15).join('\n'));
-  const unready = await kubectl(['get', 'pods', '-n', NAMESPACE, '-o', 'jsonpath={range .items[?(@.status.containerStatuses[*].ready==false)]}{.metadata.name}{"\\n"}{end}']);
+  const unready = await kubectl(['get', 'pods', '-n', ctx.cfg.namespace, '-o', 'jsonpath={range .items[?(@.status.containerStatuses[*].ready==false)]}{.metadata.name}{"\\n"}{end}']);
   for (const pod of unready.stdout.split('\n').filter(Boolean).slice(0, 5)) {
-    const logs = await kubectl(['logs', '-n', NAMESPACE, pod, '--all-containers', '--tail=20']);
+    const logs = await kubectl(['logs', '-n', ctx.cfg.namespace, pod, '--all-containers', '--tail=20']);
     out.push(`logs of ${pod}:`, logs.stdout || logs.stderr);
   }
   return out.join('\n');

@@ -19,9 +19,9 @@ const Pins = z.object({
   'every image needs an explicit tag, never latest');
 
 export type Pins = z.infer<typeof Pins>;
-/** A file of the repository checkout, from source (bootstrap/) or compiled (dist/bootstrap/). */
+/** A file of the repository checkout, from source (bootstrap/config/) or compiled (dist/bootstrap/config/). */
 export function repoFile(name: string): string {
-  const candidates = ['../', '../../'].map((up) => new URL(`${up}${name}`, import.meta.url).pathname);
+  const candidates = ['../../', '../../../'].map((up) => new URL(`${up}${name}`, import.meta.url).pathname);
   return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
 }
 

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { parseBootConfig } from './config.ts';
+import { parseBootConfig } from './settings.ts';
 import { k3dConfig, NODE_IMAGES_DIR } from './k3d-config.ts';
 import { readPins } from './pins.ts';
-import { requireTool } from '../test/support/tools.ts';
+import { requireTool } from '../../test/support/tools.ts';
 
 const pins = readPins();
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => void;

@@ -1,5 +1,6 @@
-import type { BootConfig } from './config.ts';
+import { publicUrls } from './urls.ts';
 import type { Pins } from './pins.ts';
+import type { BootConfig } from './settings.ts';
 
 /** Splits a pinned reference into the chart's {registry, repository, tag}. */
 export function imageParts(ref: string) {
@@ -20,7 +21,7 @@ export function applianceValues(cfg: BootConfig, pins: Pins, apiRef: string) {
     fastapi: { image_name: apiRef, pullPolicy: 'Never', replicas: 2 },
     postgresql: { image: bundled(pins.POSTGRES_IMAGE) },
     prometheus: { image: bundled(pins.PROMETHEUS_IMAGE) },
-    grafana: { image: bundled(pins.GRAFANA_IMAGE), adminUser: 'admin', adminPassword: cfg.grafanaPassword, rootUrl: `http://localhost:${cfg.hostPort}/grafana/` },
+    grafana: { image: bundled(pins.GRAFANA_IMAGE), adminUser: 'admin', adminPassword: cfg.grafanaPassword, rootUrl: publicUrls(cfg.hostPort).grafana },
     ingress: { enabled: true, className: 'traefik' },
   };
 }

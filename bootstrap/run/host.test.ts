@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fakeRoot } from '../test/support/appliance.ts';
+import { fakeRoot } from '../../test/support/appliance.ts';
 import { cgroupVersion, chooseIptables, inHostCgroupNamespace, isPrivileged, memAvailableBytes, mountFsType, nestCgroupV2 } from './host.ts';
 
 describe('host facts', () => {

@@ -1,11 +1,10 @@
-import type { Ctx } from './context.ts';
-import type { RunOptions } from './exec.ts';
+import type { Ctx } from '../context.ts';
+import type { RunOptions } from '../run/exec.ts';
 
-/** Where the appliance installs the chart: one release in one namespace. */
-export const NAMESPACE = 'wiki';
+/** The appliance's one release of the chart, in the namespace of WIKI_NAMESPACE (`wiki`). */
 export const RELEASE = 'wiki';
 
-type Tools = Pick<Ctx, 'exec' | 'paths' | 'toolEnv' | 'signal'>;
+type Tools = Pick<Ctx, 'cfg' | 'exec' | 'paths' | 'toolEnv' | 'signal'>;
 
 /** kubectl against the appliance's cluster (the kubeconfig the cluster phase writes). */
 export const kubectl = (ctx: Tools, args: string[], opts: RunOptions = {}) =>
@@ -13,4 +12,4 @@ export const kubectl = (ctx: Tools, args: string[], opts: RunOptions = {}) =>
 
 /** helm on the appliance's release namespace. */
 export const helm = (ctx: Tools, args: string[], opts: RunOptions = {}) =>
-  ctx.exec.run(['helm', ...args, '--namespace', NAMESPACE, '--kubeconfig', ctx.paths.kubeconfig], { env: ctx.toolEnv, signal: ctx.signal, ...opts });
+  ctx.exec.run(['helm', ...args, '--namespace', ctx.cfg.namespace, '--kubeconfig', ctx.paths.kubeconfig], { env: ctx.toolEnv, signal: ctx.signal, ...opts });
