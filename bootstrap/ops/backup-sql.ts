@@ -9,8 +9,8 @@ export const WIKI_TABLES = ['users', 'posts'] as const;
 /** pg_dump runs in one snapshot: a consistent copy while the API keeps serving. */
 export const PG_DUMP_ARGS = ['--data-only', '--no-owner', '--no-privileges', ...WIKI_TABLES.map((t) => `--table=public.${t}`)];
 
-/** One transaction, stop at the first error: a failed restore changes nothing. */
-export const PSQL_RESTORE_ARGS = ['--no-psqlrc', '--single-transaction', '--set=ON_ERROR_STOP=1', '--quiet', '--tuples-only', '--no-align', '--file=-'];
+/** Stop at the first error; the script is one transaction (restoreScript), so a failed restore changes nothing. */
+export const PSQL_RESTORE_ARGS = ['--no-psqlrc', '--set=ON_ERROR_STOP=1', '--quiet', '--tuples-only', '--no-align', '--file=-'];
 
 export class BackupFormatError extends Error {}
 
@@ -47,7 +47,9 @@ export function restoreScript(dump: string, { force }: { force: boolean }): stri
     : `DO $$ BEGIN IF ${WIKI_TABLES.map((t) => `EXISTS (SELECT 1 FROM public.${t})`).join(' OR ')} THEN
   RAISE EXCEPTION 'the database already holds % users and % posts; nothing was changed (add --force to replace them)', ${count('users')}, ${count('posts')};
 END IF; END $$;`;
-  return `${guard}\n${dump}\nSELECT 'restored', ${WIKI_TABLES.map(count).join(', ')};\n`;
+  // BEGIN … COMMIT, then \q: psql ends at the script's end even where the exec transport never
+  // delivers end-of-input (an exec stream that cannot half-close stdin, as kwok's exec in the tests).
+  return `BEGIN;\n${guard}\n${dump}\nSELECT 'restored', ${WIKI_TABLES.map(count).join(', ')};\nCOMMIT;\n\\q\n`;
 }
 
 /** The counts from the restore's last line. */

@@ -4,15 +4,23 @@
  * fake k3d hands out the control plane's kubeconfig. Each test is one appliance in its own namespace
  * (WIKI_NAMESPACE). First and warm boots, an upgrade to a new API reference, and helm killed (-9)
  * inside install, upgrade, the recovery's rollback and the recovery's uninstall, each followed by a
- * boot that reaches READY with the same volumes (PVC UIDs) and the same kept Secret.
+ * boot that reaches READY with the same volumes (PVC UIDs) and the same kept Secret. Then the operator
+ * commands on the release's real objects: `wiki status` on its pods, `wiki logs` through kwok's
+ * ClusterLogs, `wiki backup`/`restore` through kubectl exec (kwok's Exec) running the real pg_dump and
+ * psql with the PostgreSQL container's environment as the cluster holds it (StatefulSet and Secret).
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../../bootstrap/run/wait.ts';
+import { appOn } from '../support/api.ts';
 import { boot, fakeHome, ready, useFakeService, world } from '../support/appliance.ts';
+import { startPostgresPod } from '../support/postgres-pod.ts';
+import { ROOT } from '../support/root.ts';
 import { controlPlaneSkip, sharedControlPlane, type ControlPlane } from '../support/control-plane.ts';
-import type { Yaml } from '../support/helm.ts';
+import type { K8sObject, Yaml } from '../support/helm.ts';
 
 const { url } = useFakeService({ before, after });
 
@@ -113,5 +121,52 @@ describe('the bootstrap on a real control plane', { skip: controlPlaneSkip() }, 
     assert.match(b.output, /release: found revision 3 pending-rollback \(an interrupted rollback\): rolling back to revision 1, then upgrading/);
     assert.equal((await revisions(a.ns)).at(-1)?.status, 'deployed');
     assert.deepEqual(await dataUids(a.ns), uids);
+  });
+
+  it('wiki status, logs, backup and restore on the release\'s real objects', async () => {
+    const a = await appliance();
+    assert.equal((await boot(a.env, { until: ready, timeoutMs: 180_000 })).code, 0);
+    /** `wiki <args>` as operators run it in the container (a link to the entrypoint), with the kubeconfig the boot wrote. */
+    const link = join(a.w.state, 'bin', 'wiki');
+    symlinkSync(join(ROOT, 'start-cluster.ts'), link);
+    const wiki = (args: string[], input?: string) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, ['--import', 'tsx', link, ...args], { cwd: ROOT, env: { ...a.env, HOME: process.env.HOME ?? '/root' }, maxBuffer: 1 << 28 },
+        (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }));
+      child.stdin!.end(input ?? '');
+    });
+
+    const status = await wiki(['status']);
+    assert.match(status.stdout, /^ {2}wiki-postgresql-0 +1\/1 +ready +0 restarts {2}Running$/m, status.stdout);
+    assert.equal(status.stdout.match(/^ {2}wiki-api-\S+ +1\/1 +ready/gm)?.length, 2, status.stdout);
+    const logs = await wiki(['logs', 'api']);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.equal(logs.stdout.match(/^\[pod\/wiki-api-[^/]+\/api\] .*served by kwok ClusterLogs$/gm)?.length, 2, logs.stdout);
+
+    // The PostgreSQL container's environment as the cluster holds it, on a PostgreSQL 18 laid out by this chart.
+    const get = (path: string) => cp.api('GET', `/api${path.startsWith('/apps') ? 's' : ''}${path}`) as Promise<K8sObject>;
+    const objs = [
+      { ...(await get(`/apps/v1/namespaces/${a.ns}/statefulsets/wiki-postgresql`)), kind: 'StatefulSet' },
+      { ...(await get(`/v1/namespaces/${a.ns}/secrets/wiki-postgresql`)), kind: 'Secret' },
+      { ...(await get(`/v1/namespaces/${a.ns}/configmaps/wiki-postgresql-initdb`)), kind: 'ConfigMap' },
+    ];
+    const pod = await startPostgresPod(objs, 'this chart');
+    const app = await appOn(pod.apiUrl, { reset: false });
+    try {
+      for (const name of ['Ada', 'Grace', 'Linus']) await app.sql`INSERT INTO users (name) VALUES (${name})`;
+      await app.sql`INSERT INTO posts (user_id, content) VALUES (2, 'from the real plane')`;
+      await cp.execEnv(a.ns, 'wiki-postgresql-0', pod.execEnv);
+      const backup = await waitFor(async () => { const r = await wiki(['backup']); return r.code === 0 && r; }, { timeoutMs: 20_000, intervalMs: 500, what: 'kwok to serve the pod its Exec' });
+      assert.equal(backup.stderr, 'wiki backup: 3 users, 1 posts from wiki-postgresql-0\n');
+      const before = await app.sql`SELECT id, name FROM users ORDER BY id`;
+      await app.sql`INSERT INTO users (name) VALUES ('not in the backup')`;
+      const restore = await wiki(['restore', '--force'], backup.stdout);
+      assert.equal(restore.code, 0, restore.stderr);
+      assert.deepEqual(await app.sql`SELECT id, name FROM users ORDER BY id`, before);
+      const [next] = await app.sql`INSERT INTO users (name) VALUES ('next') RETURNING id`;
+      assert.equal(next!.id, 4, 'the sequence as backed up: the next id follows the restored rows');
+    } finally {
+      await app.close();
+      await pod.destroy();
+    }
   });
 });
