@@ -16,14 +16,14 @@ it('no tracked file outside .ci/ names the CI machines\' folder beside the clone
   assert.ok(readFileSync(`${ROOT}.ci/run`, 'utf8').includes(`${SHARED}/scripts/docker-engine.sh`), '.ci/run is where the CI machine is adapted to');
 });
 
-it('scripts/leftovers names an orphaned process left with the run marker, and passes once it is gone', async () => {
+it('scripts/leftovers.ts names an orphaned process left with the run marker, and passes once it is gone', async () => {
   const run = `leftover-test-${process.pid}`;
   // As a fake dockerd outlives the bootstrap: its parent (sh) exits at once, so it is an orphan.
   const sh = spawnSync('sh', ['-c', 'sleep 300 >/dev/null 2>&1 & echo $!'], { env: { ...process.env, WIKI_TEST_RUN: run }, encoding: 'utf8' });
   const pid = Number(sh.stdout.trim());
   assert.ok(pid > 1, sh.stderr);
   try {
-    const left = spawnSync('bash', ['scripts/leftovers', run], { cwd: ROOT, encoding: 'utf8' });
+    const left = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/leftovers.ts', run], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(left.status, 1, left.stdout + left.stderr);
     assert.match(left.stderr, new RegExp(`^  pid ${pid} sleep 300 $`, 'm'));
     assert.equal(left.stderr.trim().split('\n').length, 2, `only that process: ${left.stderr}`);
@@ -31,7 +31,7 @@ it('scripts/leftovers names an orphaned process left with the run marker, and pa
     process.kill(pid, 'SIGKILL');
   }
   await new Promise((r) => setTimeout(r, 200));
-  const clean = spawnSync('bash', ['scripts/leftovers', run], { cwd: ROOT, encoding: 'utf8' });
+  const clean = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/leftovers.ts', run], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(clean.status, 0, clean.stderr);
   assert.match(clean.stdout, /no process of the run is left/);
 });
