@@ -6,8 +6,8 @@
  * `node --import tsx scripts/leftovers.ts RUN_ID`, or leftovers() inside the test command.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { sleep } from 'zx';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -20,7 +20,7 @@ function lineage(pid: number) {
   return out;
 }
 
-/** `pid command line` of every process of the run but ours and `caller`'s live children (its tsx esbuild service, say). */
+/** `pid command line` of every process of the run but ours (ancestors and children) and `caller`'s live children. */
 function findLeft(run: string, caller: number) {
   const mine = new Set(lineage(process.pid));
   const left: string[] = [];
@@ -29,8 +29,9 @@ function findLeft(run: string, caller: number) {
     const marked = read(`/proc/${pid}/environ`)?.split('\0').includes(`WIKI_TEST_RUN=${run}`);
     const cmdline = read(`/proc/${pid}/cmdline`);
     if (cmdline === undefined || !(marked || cmdline.includes(ROOT))) continue;
-    // Leftovers are orphans: the caller's own live children are not.
-    if (lineage(pid).includes(caller)) continue;
+    // Leftovers are orphans: our own and the caller's live children (tsx's esbuild service, say) are not.
+    const up = lineage(pid);
+    if (up.includes(caller) || up.includes(process.pid)) continue;
     left.push(`${pid} ${cmdline.replaceAll('\0', ' ')}`);
   }
   return left;

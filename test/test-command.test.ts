@@ -1,7 +1,8 @@
 /** The test command's own promises: nothing outside the clone is named (but in .ci/), and leftover processes fail the run. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { it } from 'node:test';
 import { ROOT } from './support/root.ts';
 
@@ -18,12 +19,18 @@ it('no tracked file outside .ci/ names the CI machines\' folder beside the clone
 
 it('scripts/leftovers.ts names an orphaned process left with the run marker, and passes once it is gone', async () => {
   const run = `leftover-test-${process.pid}`;
+  // The script in a checkout of its own: the test files running beside this one name this checkout.
+  const clone = mkdtempSync(`${tmpdir()}/wiki-leftovers-`);
+  mkdirSync(`${clone}/scripts`);
+  copyFileSync(`${ROOT}scripts/leftovers.ts`, `${clone}/scripts/leftovers.ts`);
+  writeFileSync(`${clone}/package.json`, '{ "type": "module" }\n');
+  const leftovers = () => spawnSync(process.execPath, ['--import', 'tsx', `${clone}/scripts/leftovers.ts`, run], { cwd: ROOT, encoding: 'utf8' });
   // As a fake dockerd outlives the bootstrap: its parent (sh) exits at once, so it is an orphan.
   const sh = spawnSync('sh', ['-c', 'sleep 300 >/dev/null 2>&1 & echo $!'], { env: { ...process.env, WIKI_TEST_RUN: run }, encoding: 'utf8' });
   const pid = Number(sh.stdout.trim());
   assert.ok(pid > 1, sh.stderr);
   try {
-    const left = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/leftovers.ts', run], { cwd: ROOT, encoding: 'utf8' });
+    const left = leftovers();
     assert.equal(left.status, 1, left.stdout + left.stderr);
     assert.match(left.stderr, new RegExp(`^  pid ${pid} sleep 300 $`, 'm'));
     assert.equal(left.stderr.trim().split('\n').length, 2, `only that process: ${left.stderr}`);
@@ -31,7 +38,8 @@ it('scripts/leftovers.ts names an orphaned process left with the run marker, and
     process.kill(pid, 'SIGKILL');
   }
   await new Promise((r) => setTimeout(r, 200));
-  const clean = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/leftovers.ts', run], { cwd: ROOT, encoding: 'utf8' });
+  const clean = leftovers();
+  rmSync(clone, { recursive: true });
   assert.equal(clean.status, 0, clean.stderr);
   assert.match(clean.stdout, /no process of the run is left/);
 });
