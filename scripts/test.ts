@@ -1,6 +1,6 @@
 /**
  * The test command's TypeScript part, run by scripts/test once node_modules exist (its `npm` step):
- * the other setup steps, one timed step per scripts/setup/<step>.ts (cached under $WIKI_TOOLS_DIR,
+ * the other setup steps (scripts/setup.ts), one timed step per scripts/setup/<step>.ts (cached under $WIKI_TOOLS_DIR,
  * idempotent), then the test files (all, or those given; WIKI_TEST_CONCURRENCY at once) beside
  * `npm run lint` (ESLint, an incremental tsc and the shell linter), then fails the run if a process the
  * tests started is still running. The steps' variables (WIKI_PG_BIN, DOCKER_HOST, PATH…) reach the
@@ -9,20 +9,7 @@
 import { $ } from 'zx';
 import { leftovers } from './leftovers.ts';
 import { ms, since, Steps } from './lib/steps.ts';
-import actionlint from './setup/actionlint.ts';
-import baseImages from './setup/base-images.ts';
-import chromium from './setup/chromium.ts';
-import controlPlane from './setup/control-plane.ts';
-import dockerEngine from './setup/docker-engine.ts';
-import helm from './setup/helm.ts';
-import k3dSchema from './setup/k3d-schema.ts';
-import postgresql from './setup/postgresql.ts';
-import prometheus from './setup/prometheus.ts';
-import shellcheck from './setup/shellcheck.ts';
-import { SetupError, type Step } from './setup/step.ts';
-
-/** In order, after scripts/test's `npm` (a new step is a file in scripts/setup/ and a word here). */
-const SETUP: Step[] = [helm, controlPlane, prometheus, k3dSchema, actionlint, shellcheck, postgresql, chromium, dockerEngine, baseImages];
+import { setup } from './setup.ts';
 
 // scripts/test hands over when it started and what it timed (the npm step).
 const tAll = Number(process.env.WIKI_SETUP_T0) || ms();
@@ -31,16 +18,10 @@ delete process.env.WIKI_SETUP_T0;
 delete process.env.WIKI_SETUP_TIMINGS;
 
 try {
-  for (const s of SETUP) {
-    await steps.step(s.name, async () => {
-      const cached = await s.cached();
-      if (cached === undefined) await s.run(); else if (cached) console.log(cached);
-      await s.after?.();
-    });
-  }
+  await setup(steps);
 } catch (e) {
-  // A step's own explanation alone; a failed command has shown its output already.
-  console.error(e instanceof SetupError ? e.message : e instanceof Error ? e.message : String(e));
+  // A step's own explanation (SetupError) alone, or the failed command's exit; its output is above.
+  console.error(e instanceof Error ? e.message : String(e));
   process.exit(1);
 }
 console.log(`\n-- setup: ${steps.summary(tAll)}`);

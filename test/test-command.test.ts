@@ -1,9 +1,11 @@
 /** The test command's own promises: nothing outside the clone is named (but in .ci/), and leftover processes fail the run. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { it } from 'node:test';
+import { Steps } from '../scripts/lib/steps.ts';
+import { setup, SETUP } from '../scripts/setup.ts';
 import { ROOT } from './support/root.ts';
 
 // The CI machines' folder beside the clone, spelled so that this file does not name it itself.
@@ -42,4 +44,25 @@ it('scripts/leftovers.ts names an orphaned process left with the run marker, and
   rmSync(clone, { recursive: true });
   assert.equal(clean.status, 0, clean.stderr);
   assert.match(clean.stdout, /no process of the run is left/);
+});
+
+it('every scripts/setup/<step>.ts is a step of SETUP, under its file name; npm.sh is the bash one, run first', () => {
+  const files = readdirSync(`${ROOT}scripts/setup`).filter((f) => f.endsWith('.ts') && f !== 'step.ts').map((f) => f.replace(/\.ts$/, ''));
+  assert.deepEqual(SETUP.map((s) => s.name).sort(), files.sort());
+  const test = readFileSync(`${ROOT}scripts/test`, 'utf8');
+  assert.ok(test.indexOf('scripts/setup/npm.sh') < test.indexOf('scripts/test.ts'), 'npm before the TypeScript part');
+});
+
+it('a step runs only when its cache check finds nothing, under `== name` and `-- name: 1.2s`, and sums up', async (t) => {
+  const out: string[] = [];
+  t.mock.method(console, 'log', (...a: unknown[]) => { out.push(a.join(' ')); });
+  const ran: string[] = [];
+  const steps = new Steps(['npm 1.0s']);
+  await setup(steps, [
+    { name: 'a', cached: async () => 'a v1: cached', run: async () => { ran.push('a'); } },
+    { name: 'b', cached: async () => undefined, run: async () => { ran.push('b'); }, after: async () => { ran.push('b after'); } },
+  ]);
+  assert.deepEqual(ran, ['b', 'b after']);
+  assert.deepEqual(out.map((l) => l.replace(/\d+\.\ds/g, 'T')), ['\n== a', 'a v1: cached', '-- a: T', '\n== b', '-- b: T']);
+  assert.match(steps.summary(Date.now() - 2500), /^2\.\ds \(npm 1\.0s, a 0\.\ds, b 0\.\ds\)$/);
 });

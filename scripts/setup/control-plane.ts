@@ -6,9 +6,10 @@
 import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { $, within } from 'zx';
 import { withTicker } from '../lib/steps.ts';
-import { BIN, env, goEnv, goTool, SetupError, sha16, TOOLS, type Step } from './step.ts';
+import { BIN, env, goEnv, goTool, ROOT, SetupError, sha16, type Step, TOOLS } from './step.ts';
 
-const MOD = 'scripts/tools/control-plane';
+const MODULE = 'scripts/tools/control-plane';
+const MOD = `${ROOT}${MODULE}`;
 const gomod = readFileSync(`${MOD}/go.mod`, 'utf8');
 const required = (module: string) => new RegExp(`^\\s*${module.replaceAll('.', '\\.')} (v\\S+)$`, 'm').exec(gomod)?.[1] ?? '';
 const version = required('k8s.io/kubernetes');
@@ -58,8 +59,8 @@ export default {
   name: 'control-plane',
   async cached() {
     if (minorOf(version) !== minorOf(k3sKube))
-      throw new SetupError(`${MOD}/go.mod builds Kubernetes ${version}, but k3s ${K3S} is ${minorOf(k3sKube)}: update it`);
-    if (etcd !== env('ETCD_VERSION')) throw new SetupError(`${MOD}/go.mod builds etcd ${etcd}, versions.env pins ${env('ETCD_VERSION')}`);
+      throw new SetupError(`${MODULE}/go.mod builds Kubernetes ${version}, but k3s ${K3S} is ${minorOf(k3sKube)}: update it`);
+    if (etcd !== env('ETCD_VERSION')) throw new SetupError(`${MODULE}/go.mod builds etcd ${etcd}, versions.env pins ${env('ETCD_VERSION')}`);
     if (version !== k3sKube) console.log(`Kubernetes ${version}: k3s bundles ${k3sKube}, whose k8s.io/kubernetes module the Go proxy lacks; the nearest patch`);
     const lines = tools.map((t) => t.cached());
     return lines.every(Boolean) ? lines.join('\n') : undefined;

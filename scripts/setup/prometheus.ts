@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { $ } from 'zx';
-import { BIN, goToolStep, sha16 } from './step.ts';
+import { BIN, goToolStep, ROOT, sha16 } from './step.ts';
 
-const MOD = 'scripts/tools/prometheus';
+const MOD = `${ROOT}scripts/tools/prometheus`;
 const TAGS = 'remove_all_sd,enable_kubernetes_sd';
 // Stamped by go.mod, go.sum and the tags (the bytes the bash step hashed, so its stamps still count).
 const key = sha16(readFileSync(`${MOD}/go.mod`), readFileSync(`${MOD}/go.sum`), `${TAGS}\n`);

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { which } from 'zx';
 
 export interface Step {
@@ -27,6 +28,8 @@ export function env(name: string) {
   return v;
 }
 
+/** The checkout, ending in `/`. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const TOOLS = process.env.WIKI_TOOLS_DIR ?? '/var/cache/wiki-appliance';
 export const BIN = `${TOOLS}/bin`;
 export const isRoot = () => process.getuid?.() === 0;
