@@ -1,4 +1,4 @@
-/** The Docker engine that scripts/test found or started (scripts/setup/docker-engine.sh): builds and runs for real. */
+/** The Docker engine that scripts/test found or started (scripts/setup/docker-engine.ts): builds and runs for real. */
 import { spawnSync } from 'node:child_process';
 import { readVersions } from '../../bootstrap/pins.ts';
 import type { TestContext } from 'node:test';
