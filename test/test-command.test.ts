@@ -1,10 +1,11 @@
 /** The test command's own promises: nothing outside the clone is named (but in .ci/), and leftover processes fail the run. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { it } from 'node:test';
+import { Steps } from '../scripts/lib/steps.ts';
+import { setup, SETUP } from '../scripts/setup.ts';
 import { ROOT } from './support/root.ts';
 
 // The CI machines' folder beside the clone, spelled so that this file does not name it itself.
@@ -18,18 +19,20 @@ it('no tracked file outside .ci/ names the CI machines\' folder beside the clone
   assert.ok(readFileSync(`${ROOT}.ci/run`, 'utf8').includes(`${SHARED}/scripts/docker-engine.sh`), '.ci/run is where the CI machine is adapted to');
 });
 
-it('scripts/leftovers names an orphaned process left with the run marker, and passes once it is gone', async () => {
+it('scripts/leftovers.ts names an orphaned process left with the run marker, and passes once it is gone', async () => {
   const run = `leftover-test-${process.pid}`;
-  // A copy outside the checkout: the other test files running beside this one name the checkout in their command lines.
-  const home = mkdtempSync(join(tmpdir(), 'wiki-leftovers-'));
-  cpSync(`${ROOT}scripts/leftovers`, join(home, 'scripts/leftovers'));
-  const leftovers = (id: string) => spawnSync('bash', [join(home, 'scripts/leftovers'), id], { cwd: home, encoding: 'utf8' });
+  // The script in a checkout of its own: the test files running beside this one name this checkout.
+  const clone = mkdtempSync(`${tmpdir()}/wiki-leftovers-`);
+  mkdirSync(`${clone}/scripts`);
+  copyFileSync(`${ROOT}scripts/leftovers.ts`, `${clone}/scripts/leftovers.ts`);
+  writeFileSync(`${clone}/package.json`, '{ "type": "module" }\n');
+  const leftovers = () => spawnSync(process.execPath, ['--import', 'tsx', `${clone}/scripts/leftovers.ts`, run], { cwd: ROOT, encoding: 'utf8' });
   // As a fake dockerd outlives the bootstrap: its parent (sh) exits at once, so it is an orphan.
   const sh = spawnSync('sh', ['-c', 'sleep 300 >/dev/null 2>&1 & echo $!'], { env: { ...process.env, WIKI_TEST_RUN: run }, encoding: 'utf8' });
   const pid = Number(sh.stdout.trim());
   assert.ok(pid > 1, sh.stderr);
   try {
-    const left = leftovers(run);
+    const left = leftovers();
     assert.equal(left.status, 1, left.stdout + left.stderr);
     assert.match(left.stderr, new RegExp(`^  pid ${pid} sleep 300 $`, 'm'));
     assert.equal(left.stderr.trim().split('\n').length, 2, `only that process: ${left.stderr}`);
@@ -37,8 +40,29 @@ it('scripts/leftovers names an orphaned process left with the run marker, and pa
     process.kill(pid, 'SIGKILL');
   }
   await new Promise((r) => setTimeout(r, 200));
-  const clean = leftovers(run);
-  rmSync(home, { recursive: true, force: true });
+  const clean = leftovers();
+  rmSync(clone, { recursive: true });
   assert.equal(clean.status, 0, clean.stderr);
   assert.match(clean.stdout, /no process of the run is left/);
+});
+
+it('every scripts/setup/<step>.ts is a step of SETUP, under its file name; npm.sh is the bash one, run first', () => {
+  const files = readdirSync(`${ROOT}scripts/setup`).filter((f) => f.endsWith('.ts') && f !== 'step.ts').map((f) => f.replace(/\.ts$/, ''));
+  assert.deepEqual(SETUP.map((s) => s.name).sort(), files.sort());
+  const test = readFileSync(`${ROOT}scripts/test`, 'utf8');
+  assert.ok(test.indexOf('scripts/setup/npm.sh') < test.indexOf('scripts/test.ts'), 'npm before the TypeScript part');
+});
+
+it('a step runs only when its cache check finds nothing, under `== name` and `-- name: 1.2s`, and sums up', async (t) => {
+  const out: string[] = [];
+  t.mock.method(console, 'log', (...a: unknown[]) => { out.push(a.join(' ')); });
+  const ran: string[] = [];
+  const steps = new Steps(['npm 1.0s']);
+  await setup(steps, [
+    { name: 'a', cached: async () => 'a v1: cached', run: async () => { ran.push('a'); } },
+    { name: 'b', cached: async () => undefined, run: async () => { ran.push('b'); }, after: async () => { ran.push('b after'); } },
+  ]);
+  assert.deepEqual(ran, ['b', 'b after']);
+  assert.deepEqual(out.map((l) => l.replace(/\d+\.\ds/g, 'T')), ['\n== a', 'a v1: cached', '-- a: T', '\n== b', '-- b: T']);
+  assert.match(steps.summary(Date.now() - 2500), /^2\.\ds \(npm 1\.0s, a 0\.\ds, b 0\.\ds\)$/);
 });

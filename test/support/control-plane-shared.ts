@@ -8,7 +8,7 @@ import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node
 import { sleep } from '../../bootstrap/run/wait.ts';
 import { startControlPlane, type ControlPlane } from './control-plane.ts';
 
-/** Longer than a test file takes to start and ask, short enough to be gone before scripts/leftovers looks. */
+/** Longer than a test file takes to start and ask, short enough to be gone before scripts/leftovers.ts looks. */
 const IDLE_MS = 5_000;
 const [base, runner] = process.argv.slice(2) as [string, string];
 const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };

@@ -1,5 +1,5 @@
 /**
- * A real Kubernetes control plane for the tests (scripts/setup/control-plane.sh builds it): etcd,
+ * A real Kubernetes control plane for the tests (scripts/setup/control-plane.ts builds it): etcd,
  * kube-apiserver, kube-controller-manager and kube-scheduler on loopback, and kwok simulating the nodes
  * and their pods (Ready, Job and bare `restartPolicy: Never` pods completed, logs and exec served
  * locally). No containers run. A k3s-like StorageClass (`local-path`, WaitForFirstConsumer) is served
@@ -226,7 +226,7 @@ const tryMkdir = (path: string) => {
 export async function startControlPlane({ nodes = 1 }: { nodes?: number } = {}): Promise<ControlPlane> {
   const bin = Object.fromEntries(CONTROL_PLANE_TOOLS.map((t) => [t, which(t)]));
   const missing = CONTROL_PLANE_TOOLS.filter((t) => !bin[t]);
-  if (missing.length) throw new Error(`${missing.join(', ')} not on PATH (scripts/setup/control-plane.sh builds them)`);
+  if (missing.length) throw new Error(`${missing.join(', ')} not on PATH (scripts/setup/control-plane.ts builds them)`);
   const dir = mkdtempSync(join(tmpdir(), 'wiki-cp-'));
   const children: { name: string; child: ChildProcess; log: string }[] = [];
   const died = new AbortController();
@@ -389,7 +389,7 @@ async function provision(api: ControlPlane['api'], dir: string) {
 export function controlPlaneSkip(): string | false {
   const missing = CONTROL_PLANE_TOOLS.filter((t) => !which(t));
   if (!missing.length) return false;
-  const why = `${missing.join(', ')} not found on PATH (scripts/setup/control-plane.sh builds them)`;
+  const why = `${missing.join(', ')} not found on PATH (scripts/setup/control-plane.ts builds them)`;
   if (process.env.CI === 'true') throw new Error(why);
   return why;
 }

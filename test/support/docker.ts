@@ -1,4 +1,4 @@
-/** The Docker engine that scripts/test found or started (scripts/setup/docker-engine.sh): builds and runs for real. */
+/** The Docker engine that scripts/test found or started (scripts/setup/docker-engine.ts): builds and runs for real. */
 import { spawnSync } from 'node:child_process';
 import { readVersions } from '../../bootstrap/config/pins.ts';
 import type { TestContext } from 'node:test';
@@ -21,6 +21,6 @@ export function requireDocker(t: TestContext): boolean {
   return false;
 }
 
-/** The base images the image tests build on (versions.env; scripts/base-images makes them available, pulled or stand-ins). */
+/** The base images the image tests build on (versions.env; scripts/base-images.ts makes them available, pulled or stand-ins). */
 const pins = readVersions();
 export const LOCAL_BASES = ['--build-arg', `NODE_IMAGE=${pins.TEST_NODE_IMAGE}`, '--build-arg', `DEBIAN_IMAGE=${pins.DEBIAN_IMAGE}`];

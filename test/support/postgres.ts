@@ -1,6 +1,6 @@
 /**
  * A real, throwaway PostgreSQL server for tests: the PostgreSQL release the chart ships, from
- * $WIKI_PG_BIN (scripts/setup/postgresql.sh installs it under the tools directory), in a temporary
+ * $WIKI_PG_BIN (scripts/setup/postgresql.ts installs it under the tools directory), in a temporary
  * directory. As root it runs as `nobody`, since PostgreSQL refuses to run as root.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -15,7 +15,7 @@ const NOBODY = 65534;
 /** The server's programs; a clear error, not a skip, where they are missing (the API's tests need them). */
 function programs() {
   const bin = process.env.WIKI_PG_BIN;
-  if (!bin || !existsSync(join(bin, 'postgres'))) throw new Error('PostgreSQL 18 not found: set WIKI_PG_BIN to its bin directory (npm test installs it: scripts/setup/postgresql.sh)');
+  if (!bin || !existsSync(join(bin, 'postgres'))) throw new Error('PostgreSQL 18 not found: set WIKI_PG_BIN to its bin directory (npm test installs it: scripts/setup/postgresql.ts)');
   return { INITDB: join(bin, 'initdb'), PG_CTL: join(bin, 'pg_ctl'), POSTGRES: join(bin, 'postgres') };
 }
 

@@ -1,0 +1,47 @@
+/**
+ * The test command's TypeScript part, run by scripts/test once node_modules exist (its `npm` step):
+ * the other setup steps (scripts/setup.ts), one timed step per scripts/setup/<step>.ts (cached under $WIKI_TOOLS_DIR,
+ * idempotent), then the test files (all, or those given; WIKI_TEST_CONCURRENCY at once) beside
+ * `npm run lint` (ESLint, an incremental tsc and the shell linter), then fails the run if a process the
+ * tests started is still running. The steps' variables (WIKI_PG_BIN, DOCKER_HOST, PATH…) reach the
+ * test run through this process's environment.
+ */
+import { $ } from 'zx';
+import { leftovers } from './leftovers.ts';
+import { ms, since, Steps } from './lib/steps.ts';
+import { setup } from './setup.ts';
+
+// scripts/test hands over when it started and what it timed (the npm step).
+const tAll = Number(process.env.WIKI_SETUP_T0) || ms();
+const steps = new Steps(process.env.WIKI_SETUP_TIMINGS?.split(',').filter(Boolean));
+delete process.env.WIKI_SETUP_T0;
+delete process.env.WIKI_SETUP_TIMINGS;
+
+try {
+  await setup(steps);
+} catch (e) {
+  // A step's own explanation (SetupError) alone, or the failed command's exit; its output is above.
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+}
+console.log(`\n-- setup: ${steps.summary(tAll)}`);
+
+// Lint and type check beside the tests (they run TypeScript through tsx, which does not check types).
+const tLint = ms();
+const lint = (async () => ({ out: await $({ nothrow: true, quiet: true })`npm run -s lint`, took: since(tLint) }))();
+
+const files = process.argv.length > 2 ? process.argv.slice(2)
+  : (await $`find api bootstrap chart scripts test -name ${'*.test.ts'} -not -path ${'*/node_modules/*'}`).lines().sort();
+// Marks every process the tests start (not the engine setup may have started), for scripts/leftovers.ts.
+const run = `${process.pid}-${Math.floor(Math.random() * 32768)}`;
+const t0 = ms();
+const tests = await $({ stdio: 'inherit', nothrow: true, env: { ...process.env, WIKI_TEST_RUN: run } })`node --import tsx --test --test-concurrency=${process.env.WIKI_TEST_CONCURRENCY || '3'} --test-timeout=900000 ${files}`;
+let status = tests.exitCode ?? 1;
+console.log(`-- tests: ${since(t0)}`);
+const { out, took } = await lint;
+if (out.ok) console.log(`-- lint: ${took} (beside the tests)`);
+else { process.stdout.write(out.stdall); console.log('-- lint: FAILED'); status = 1; }
+// This process's own live children (tsx's esbuild service, say) are not leftovers.
+if (!(await leftovers(run, process.pid))) status = 1;
+console.log(`\n-- whole run: ${since(tAll)}`);
+process.exit(status);
