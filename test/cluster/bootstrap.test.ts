@@ -135,9 +135,19 @@ describe('the bootstrap on a real control plane', { skip: controlPlaneSkip() }, 
       child.stdin!.end(input ?? '');
     });
 
+    // The boot was stopped after READY (boot state `stopped`), so status judges the pods alone here.
     const status = await wiki(['status']);
     assert.match(status.stdout, /^ {2}wiki-postgresql-0 +1\/1 +ready +0 restarts {2}Running$/m, status.stdout);
     assert.equal(status.stdout.match(/^ {2}wiki-api-\S+ +1\/1 +ready/gm)?.length, 2, status.stdout);
+    // A crash-looping container, as the kubelet reports one (what kwok's stages never make on their own).
+    const [crashing] = status.stdout.match(/wiki-api-\S+/) ?? [];
+    await cp.kubectl(['patch', 'pod', crashing!, '--namespace', a.ns, '--subresource', 'status', '--type', 'merge', '--patch', JSON.stringify({ status: {
+      conditions: [{ type: 'Ready', status: 'False' }, { type: 'ContainersReady', status: 'False' }],
+      containerStatuses: [{ name: 'api', ready: false, restartCount: 4, started: false, image: 'img', imageID: '', state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container=api' } } }],
+    } })]);
+    const unhealthy = await wiki(['status']);
+    assert.match(unhealthy.stdout, new RegExp(`^ {2}${crashing} +0/1 +ready +4 restarts {2}Running$`, 'm'), unhealthy.stdout);
+    assert.match(unhealthy.stdout, /^not healthy$/m);
     const logs = await wiki(['logs', 'api']);
     assert.equal(logs.code, 0, logs.stderr);
     assert.equal(logs.stdout.match(/^\[pod\/wiki-api-[^/]+\/api\] .*served by kwok ClusterLogs$/gm)?.length, 2, logs.stdout);
