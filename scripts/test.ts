@@ -35,7 +35,7 @@ const files = process.argv.length > 2 ? process.argv.slice(2)
 // Marks every process the tests start (not the engine setup may have started), for scripts/leftovers.ts.
 const run = `${process.pid}-${Math.floor(Math.random() * 32768)}`;
 const t0 = ms();
-const tests = await $({ stdio: 'inherit', nothrow: true, env: { ...process.env, WIKI_TEST_RUN: run } })`node --import tsx --test --test-concurrency=${process.env.WIKI_TEST_CONCURRENCY || '3'} --test-timeout=900000 ${files}`;
+const tests = await $({ stdio: 'inherit', nothrow: true, env: { ...process.env, WIKI_TEST_RUN: run } })`node --import tsx --test --test-concurrency=${process.env.WIKI_TEST_CONCURRENCY || '4'} --test-timeout=900000 ${files}`;
 let status = tests.exitCode ?? 1;
 console.log(`-- tests: ${since(t0)}`);
 const { out, took } = await lint;
