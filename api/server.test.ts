@@ -133,8 +133,10 @@ describe('processes', () => {
     const conn = await lock;
     await conn`BEGIN`;
     await conn`LOCK TABLE users IN ACCESS EXCLUSIVE MODE`;
-    const inflight = Array.from({ length: 20 }, (_, i) => postJson(`${api.url}/users`, { name: `inflight${i}` }));
-    await new Promise((r) => setTimeout(r, 300));
+    // As many as the API's pool holds (DB_POOL_MAX, 10), so each is provably in flight: waiting on the lock in PostgreSQL.
+    const inflight = Array.from({ length: 10 }, (_, i) => postJson(`${api.url}/users`, { name: `inflight${i}` }));
+    await waitFor(async () => Number((await admin`SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE 'insert into users%'`)[0]!.n) === 10,
+      { timeoutMs: 20_000, intervalMs: 50, what: 'the 10 inserts to wait on the lock' });
     const t0 = Date.now();
     api.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 300));
@@ -143,12 +145,12 @@ describe('processes', () => {
     await conn`COMMIT`;
     conn.release();
     const responses = await Promise.all(inflight);
-    assert.deepEqual(responses.map((r) => r.status), Array(20).fill(201));
+    assert.deepEqual(responses.map((r) => r.status), Array(10).fill(201));
     const ids = await Promise.all(responses.map(async (r) => ((await r.json()) as { id: number }).id));
     assert.equal(await api.exited, 0);
     assert.ok(Date.now() - t0 < 10_000);
     const stored = await admin`SELECT id FROM users WHERE id IN ${admin(ids)}`;
-    assert.equal(stored.length, 20);
+    assert.equal(stored.length, 10);
     assert.match(api.output(), /shutting down: draining in-flight requests/);
     assert.match(api.output(), /shutdown complete/);
   });
