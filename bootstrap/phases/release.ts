@@ -17,8 +17,9 @@ export const release: Phase = {
   async run(ctx) {
     const values = applianceValues(ctx.cfg, ctx.pins, ctx.apiRef);
     const masked = { ...values, grafana: { ...values.grafana, adminPassword: '<GRAFANA_ADMIN_PASSWORD>' } };
-    writeGenerated(ctx, ctx.paths.values, stringify(values), { shown: stringify(masked) });
-    const description = releaseDescription(ctx.paths.chart, stringify(values));
+    const text = stringify(values);
+    writeGenerated(ctx, ctx.paths.values, text, { shown: stringify(masked) });
+    const description = releaseDescription(ctx.paths.chart, text);
     const timeout = ['--timeout', `${ctx.cfg.timeouts.release}s`];
 
     const history = await releaseHistory(ctx);
@@ -27,7 +28,7 @@ export const release: Phase = {
     if (recovery.action === 'none' && last?.status === 'deployed' && last.description === description) {
       return `release ${RELEASE} unchanged (revision ${last.revision}: the same chart and values) in namespace ${ctx.cfg.namespace}, API ${ctx.apiRef}`;
     }
-    const why = interrupted(history.at(-1)?.status ?? '');
+    const why = interrupted(last?.status ?? '');
     if (recovery.action === 'uninstall') {
       ctx.log.line('release', `found ${recovery.found} (${why}): uninstalling it, then installing; kept for the new install: ${KEPT_ON_UNINSTALL.join(', ')}`);
       await helm(ctx, ['uninstall', RELEASE, '--wait', ...timeout]);
