@@ -19,18 +19,21 @@ const KWOK = env('KWOK_VERSION');
 const k3sKube = K3S.split('+')[0]!;
 const minorOf = (v: string) => v.replace(/\.[^.]*$/, '');
 
+/** The version stamps of a Kubernetes build: without them a server reports v0.0.0, which the chart's kubeVersion refuses. */
+export function kubeLdflags(version: string) {
+  const minor = version.replace(/^v1\./, '').split('.')[0]!;
+  return ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']
+    .map((x) => ` -X ${x}.gitVersion=${version} -X ${x}.gitMajor=1 -X ${x}.gitMinor=${minor} -X ${x}.gitTreeState=clean`).join('');
+}
+
 async function buildControlPlane() {
   console.log(`building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl ${version} and etcd ${etcd}`,
     '(cold: about 15-25 min on 2 cores and 6 GB of Go caches; cached afterwards)');
-  // Without the stamp the server reports v0.0.0, which the chart's kubeVersion refuses.
-  const minor = version.replace(/^v1\./, '').split('.')[0]!;
-  const ldflags = ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']
-    .map((x) => ` -X ${x}.gitVersion=${version} -X ${x}.gitMajor=1 -X ${x}.gitMinor=${minor} -X ${x}.gitTreeState=clean`).join('');
   const cmds = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl'].map((c) => `k8s.io/kubernetes/cmd/${c}`);
   await within(async () => {
     $.cwd = MOD;
     $.env = { ...process.env, CGO_ENABLED: '0' };
-    await withTicker('building', () => $({ stdio: 'inherit' })`go build -trimpath -ldflags ${`-s -w${ldflags}`} -o ${BIN}/ ${cmds}`);
+    await withTicker('building', () => $({ stdio: 'inherit' })`go build -trimpath -ldflags ${`-s -w${kubeLdflags(version)}`} -o ${BIN}/ ${cmds}`);
     await withTicker('building', () => $({ stdio: 'inherit' })`go build -trimpath -ldflags ${'-s -w'} -o ${BIN}/etcd go.etcd.io/etcd/server/v3`);
   });
 }

@@ -7,15 +7,16 @@
  * IngressClass exists. A warm start takes about 9 s: test files that only need a namespace share the
  * run's control plane (`sharedControlPlane`); those that shape the nodes start their own.
  */
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { readVersions } from '../../bootstrap/config/pins.ts';
 import { sleep, waitFor } from '../../bootstrap/run/wait.ts';
+import { daemons } from './daemons.ts';
 import { ROOT } from './root.ts';
 import { freePort } from './postgres.ts';
 import { which } from './tools.ts';
@@ -70,25 +71,37 @@ export function run(cmd: string, args: string[], opts: RunOpts & { cwd?: string 
   });
 }
 
-/** Certificates by openssl: a CA, and one serving certificate for the API server and kwok's kubelet endpoint. */
-function certificates(dir: string) {
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2'];
-  const openssl = (args: string[]) => {
-    const r = spawnSync('openssl', args, { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr || r.error}`);
-  };
+const openssl = (args: string[]) => {
+  const r = spawnSync('openssl', args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr || r.error}`);
+};
+const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2'];
+
+/** A certificate signed by the control plane's CA (in `dir`): `subject` like `/CN=x/O=y`, SANs like `IP:1.2.3.4`. */
+export function issue(dir: string, name: string, subject: string, usage: 'serverAuth' | 'clientAuth', sans: string[] = []) {
+  const pair = { crt: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
+  openssl(['req', '-x509', ...EC, '-keyout', pair.key, '-out', pair.crt, '-subj', subject, '-CA', join(dir, 'ca.crt'), '-CAkey', join(dir, 'ca.key'),
+    ...(sans.length ? ['-addext', `subjectAltName=${sans.join(',')}`] : []),
+    '-addext', `extendedKeyUsage=${usage}`, '-addext', 'basicConstraints=critical,CA:FALSE']);
+  return pair;
+}
+
+/**
+ * Certificates by openssl: a CA, one serving certificate for the API server and kwok's kubelet endpoint
+ * (also for `advertise`, the address pods reach it at), and the API server's client certificate for kubelets.
+ */
+function certificates(dir: string, advertise?: string) {
   const ca = { crt: join(dir, 'ca.crt'), key: join(dir, 'ca.key') };
-  openssl(['req', '-x509', ...ec, '-keyout', ca.key, '-out', ca.crt, '-subj', '/CN=wiki-test-ca']);
-  const server = { crt: join(dir, 'server.crt'), key: join(dir, 'server.key') };
-  openssl(['req', '-x509', ...ec, '-keyout', server.key, '-out', server.crt, '-subj', '/CN=kube-apiserver', '-CA', ca.crt, '-CAkey', ca.key,
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default.svc,IP:10.43.0.1',
-    '-addext', 'extendedKeyUsage=serverAuth', '-addext', 'basicConstraints=critical,CA:FALSE']);
+  openssl(['req', '-x509', ...EC, '-keyout', ca.key, '-out', ca.crt, '-subj', '/CN=wiki-test-ca']);
+  const server = issue(dir, 'server', '/CN=kube-apiserver', 'serverAuth',
+    ['IP:127.0.0.1', 'DNS:localhost', 'DNS:kubernetes', 'DNS:kubernetes.default.svc', 'IP:10.43.0.1', ...(advertise ? [`IP:${advertise}`] : [])]);
+  const kubeletClient = issue(dir, 'kubelet-client', '/CN=kube-apiserver-kubelet-client/O=system:masters', 'clientAuth');
   // Service account tokens are signed with this pair (the API server signs, the controllers verify).
   const sa = generateKeyPairSync('ec', { namedCurve: 'prime256v1', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
   const saKey = join(dir, 'sa.key'), saPub = join(dir, 'sa.pub');
   writeFileSync(saKey, sa.privateKey, { mode: 0o600 });
   writeFileSync(saPub, sa.publicKey);
-  return { ca, server, saKey, saPub };
+  return { ca, server, kubeletClient, saKey, saPub };
 }
 
 /** kwok's stages: the default ones the setup step copied beside the binary, and one that completes bare pods. */
@@ -222,40 +235,27 @@ const tryMkdir = (path: string) => {
   try { mkdirSync(path); return true; } catch (err) { if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false; throw err; }
 };
 
-/** Starts a control plane with `nodes` kwok nodes; call `stop()` (in an `after` hook) to end every process. */
-export async function startControlPlane({ nodes = 1 }: { nodes?: number } = {}): Promise<ControlPlane> {
+/**
+ * Starts a control plane with `nodes` kwok nodes; call `stop()` (in an `after` hook) to end every process.
+ * `advertise`: an address of this machine that pods can route to, for a real node (test/support/node.ts):
+ * the API server listens on every address, keeps the `kubernetes` Service's endpoints there, and reaches
+ * kubelets with a client certificate.
+ */
+export async function startControlPlane({ nodes = 1, advertise }: { nodes?: number; advertise?: string } = {}): Promise<ControlPlane> {
   const bin = Object.fromEntries(CONTROL_PLANE_TOOLS.map((t) => [t, which(t)]));
   const missing = CONTROL_PLANE_TOOLS.filter((t) => !bin[t]);
   if (missing.length) throw new Error(`${missing.join(', ')} not on PATH (scripts/setup/control-plane.ts builds them)`);
   const dir = mkdtempSync(join(tmpdir(), 'wiki-cp-'));
-  const children: { name: string; child: ChildProcess; log: string }[] = [];
-  const died = new AbortController();
-  const killAll = () => {
-    for (const c of children) c.child.kill('SIGKILL');
-    try { rmSync(dir, { recursive: true, force: true }); } catch { /* a dying process may still write there */ }
-  };
   // A test file that crashes or is killed (a test timeout) must not leave the control plane running.
-  const onSignal = (signal: NodeJS.Signals) => { killAll(); process.kill(process.pid, signal); };
-  const guard = (on: boolean) => {
-    for (const [event, fn] of [['exit', killAll], ['SIGTERM', onSignal], ['SIGINT', onSignal]] as const) {
-      if (on) process.once(event, fn); else process.removeListener(event, fn);
-    }
-  };
-  guard(true);
+  const procs = daemons(dir, () => {
+    try { rmSync(dir, { recursive: true, force: true }); } catch { /* a dying process may still write there */ }
+  });
+  const died = { signal: procs.died };
   let stopped = false;
-
-  const daemon = (name: string, args: string[], env: Record<string, string> = {}) => {
-    const log = join(dir, `${name}.log`);
-    const fd = openSync(log, 'a');
-    const child = spawn(bin[name]!, args, { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
-    closeSync(fd);
-    child.once('exit', (code, signal) => { if (!stopped) died.abort(new Error(`${name} exited (${code ?? signal}): ${tail(log)}`)); });
-    children.push({ name, child, log });
-  };
-  const tail = (log: string) => readFileSync(log, 'utf8').split('\n').slice(-15).join('\n');
+  const daemon = (name: string, args: string[], env: Record<string, string> = {}) => procs.start(name, bin[name]!, args, env);
 
   try {
-    const certs = certificates(dir);
+    const certs = certificates(dir, advertise);
     const [etcdPort, peerPort, apiPort, kwokPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     const token = randomBytes(24).toString('hex');
     writeFileSync(join(dir, 'tokens.csv'), `${token},admin,admin,system:masters\n`, { mode: 0o600 });
@@ -273,15 +273,16 @@ export async function startControlPlane({ nodes = 1 }: { nodes?: number } = {}):
       '--listen-client-urls', `http://127.0.0.1:${etcdPort}`, '--advertise-client-urls', `http://127.0.0.1:${etcdPort}`,
       '--listen-peer-urls', `http://127.0.0.1:${peerPort}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peerPort}`,
       '--initial-cluster', `test=http://127.0.0.1:${peerPort}`]);
-    daemon('kube-apiserver', ['--etcd-servers', `http://127.0.0.1:${etcdPort}`, '--bind-address', '127.0.0.1', '--advertise-address', '127.0.0.1',
+    daemon('kube-apiserver', ['--etcd-servers', `http://127.0.0.1:${etcdPort}`, '--bind-address', advertise ? '0.0.0.0' : '127.0.0.1', '--advertise-address', advertise ?? '127.0.0.1',
       '--secure-port', String(apiPort), '--tls-cert-file', certs.server.crt, '--tls-private-key-file', certs.server.key,
       '--token-auth-file', join(dir, 'tokens.csv'), '--authorization-mode', 'RBAC', '--allow-privileged',
       '--service-account-issuer', 'https://kubernetes.default.svc.cluster.local', '--service-account-key-file', certs.saPub,
       '--service-account-signing-key-file', certs.saKey, '--service-cluster-ip-range', '10.43.0.0/16',
-      // no `kubernetes` Service endpoints: a loopback address is refused there, and no pod runs to use it
-      '--endpoint-reconciler-type', 'none',
-      // logs and exec go to the node's kubelet endpoint, which is kwok's server
-      '--kubelet-preferred-address-types', 'InternalIP', '--kubelet-certificate-authority', certs.ca.crt]);
+      // without a real node, no `kubernetes` Service endpoints: a loopback address is refused there, and no pod runs to use it
+      '--endpoint-reconciler-type', advertise ? 'lease' : 'none',
+      // logs and exec go to the node's kubelet endpoint: kwok's server, or a real kubelet
+      '--kubelet-preferred-address-types', 'InternalIP', '--kubelet-certificate-authority', certs.ca.crt,
+      '--kubelet-client-certificate', certs.kubeletClient.crt, '--kubelet-client-key', certs.kubeletClient.key]);
     await waitFor(async () => (await api('GET', '/readyz')) === 'ok', { timeoutMs: 60_000, intervalMs: 100, signal: died.signal, what: 'kube-apiserver /readyz' });
 
     const common = ['--kubeconfig', kubeconfig, '--leader-elect=false', '--secure-port=0'];
@@ -321,39 +322,25 @@ export async function startControlPlane({ nodes = 1 }: { nodes?: number } = {}):
       }
     })();
 
-    await client.addNodes(nodes);
+    if (nodes) await client.addNodes(nodes);
 
     const stop = async () => {
       if (stopped) return;
       stopped = true;
       await provisioner;
       // Clients first, etcd last, so nothing logs a storm of connection errors on the way out.
-      for (const group of [['kwok', 'kube-scheduler', 'kube-controller-manager'], ['kube-apiserver'], ['etcd']]) {
-        await Promise.all(children.filter((c) => group.includes(c.name)).map((c) => terminate(c.child)));
-      }
-      guard(false);
+      await procs.stop([['kwok', 'kube-scheduler', 'kube-controller-manager'], ['kube-apiserver'], ['etcd']]);
       rmSync(dir, { recursive: true, force: true });
     };
 
     return { ...client, stop };
   } catch (err) {
     stopped = true;
-    const logs = children.map((c) => `--- ${c.name}\n${tail(c.log)}`).join('\n');
-    await Promise.all(children.map((c) => terminate(c.child)));
-    guard(false);
+    const logs = procs.logs();
+    await procs.stop([]);
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`control plane did not start: ${(err as Error).message}\n${logs}`);
   }
-}
-
-/** SIGTERM, then SIGKILL after 10 s; resolves once the process has exited. */
-async function terminate(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** One round of the local-path provisioner: claims the scheduler placed get a volume; released volumes go. */
@@ -366,6 +353,7 @@ async function provision(api: ControlPlane['api'], dir: string) {
     const name = `pvc-${c.metadata.uid}`;
     const path = join(dir, 'volumes', name);
     mkdirSync(path, { recursive: true });
+    chmodSync(path, 0o777); // as rancher's local-path-provisioner makes them: fsGroup does not apply to hostPath
     await api('POST', '/api/v1/persistentvolumes', {
       apiVersion: 'v1', kind: 'PersistentVolume',
       metadata: { name, annotations: { 'pv.kubernetes.io/provisioned-by': PROVISIONER } },
