@@ -21,7 +21,7 @@ export function nodeLeftovers(): string[] {
   for (const c of cgroupMounts()) if (existsSync(join(c, NODE.cgroup))) left.push(`cgroup ${join(c, NODE.cgroup)}`);
   if (existsSync(`/sys/class/net/${NODE.bridge}`)) left.push(`bridge ${NODE.bridge}`);
   for (const table of ['filter', 'nat', 'mangle']) {
-    for (const l of iptables('-t', table, '-S').stdout.split('\n')) {
+    for (const l of (iptables('-t', table, '-S').stdout ?? '').split('\n')) {
       const chain = /^-N (\S+)/.exec(l)?.[1];
       if (chain && /^(KUBE-|CNI-|WIKI-)/.test(chain)) left.push(`iptables -t ${table} chain ${chain}`);
     }
@@ -53,7 +53,7 @@ export function removeNodeCgroups() {
 export function removeNodeChains() {
   const ours = /^(KUBE-|CNI-|WIKI-)/;
   for (const table of ['filter', 'nat', 'mangle']) {
-    const rules = iptables('-t', table, '-S').stdout.split('\n');
+    const rules = (iptables('-t', table, '-S').stdout ?? '').split('\n');
     const chains = rules.map((l) => /^-N (\S+)/.exec(l)?.[1]).filter((c): c is string => !!c && ours.test(c));
     // Jumps from chains that stay (INPUT, FORWARD, POSTROUTING, DOCKER's…) go one by one.
     for (const l of rules) {
