@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -37,17 +37,6 @@ function standInsSkip(): string | false {
   return why;
 }
 
-/** Runs a rendered container detached as `name`; `extra` options go before the image. */
-function start(objs: K8sObject[], workload: K8sObject, container: string, name: string, opts: PodRunOpts & { extra?: string[] } = {}) {
-  const run = podRun(objs, workload, container, opts);
-  try {
-    docker(['run', '-d', '--name', name, ...run.options, ...(opts.extra ?? []), run.image, ...run.command]);
-  } finally {
-    run.cleanup();
-  }
-  return name;
-}
-
 const ip = (name: string, network = 'bridge') => docker(['inspect', '-f', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, name]).stdout;
 const logs = (name: string) => { const r = docker(['logs', name], { check: false }); return `${r.stdout}\n${r.stderr}`; };
 const execOk = (name: string, cmd: string[]) => docker(['exec', name, ...cmd], { check: false }).status === 0;
@@ -69,16 +58,25 @@ describe('the stand-ins of the chart\'s images', { skip: standInsSkip() }, () =>
   const containers: string[] = [];
   const volumes: string[] = [];
   const networks: string[] = [];
+  const cleanups: (() => void)[] = [];
   const name = (what: string) => { const n = `${PREFIX}-${what}`; containers.push(n); return n; };
+  /** Runs a rendered container detached as `as`; `extra` options go before the image. Its files stay until the end. */
+  const start = (objs: K8sObject[], workload: K8sObject, container: string, as: string, opts: PodRunOpts & { extra?: string[] } = {}) => {
+    const run = podRun(objs, workload, container, opts);
+    cleanups.push(run.cleanup);
+    docker(['run', '-d', '--name', as, ...run.options, ...(opts.extra ?? []), run.image, ...run.command]);
+    return as;
+  };
   before(async () => {
     const t0 = Date.now();
-    await buildStandIns({ log: (l) => console.log(`# ${l}`) });
-    console.log(`# stand-ins ready in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    await buildStandIns({ log: (l) => console.log(l) });
+    console.log(`stand-ins ready in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   });
   after(() => {
     for (const c of containers) docker(['rm', '-f', c], { check: false });
     for (const n of networks) docker(['network', 'rm', n], { check: false });
     for (const vol of volumes) docker(['volume', 'rm', '-f', vol], { check: false });
+    for (const cleanup of cleanups) cleanup();
   });
 
   it('postgres: the chart\'s container initialises once as uid 999 on a read-only root, then keeps its data', { timeout: 300_000 }, async (t) => {
@@ -119,6 +117,25 @@ describe('the stand-ins of the chart\'s images', { skip: standInsSkip() }, () =>
     assert.doesNotMatch(logs(second), /docker-entrypoint-initdb\.d/, 'the init scripts run once');
     assert.equal(psql(ip(second), app.user, app.password, app.db, 'SELECT note FROM kept'), 'before the restart');
     t.diagnostic(`postgres stand-in: ${imageSize(v.POSTGRES_IMAGE!)}`);
+  });
+
+  it('postgres: the rest of the entrypoint: root steps down, POSTGRES_DB, *.sql run, plain *.sh sourced, a password required', { timeout: 120_000 }, async () => {
+    const refused = docker(['run', '--rm', v.POSTGRES_IMAGE!], { check: false });
+    assert.deepEqual([refused.status, /superuser password is not specified/.test(refused.stderr)], [1, true], refused.stderr);
+    const dir = mkdtempSync(join(tmpdir(), 'wiki-initdb-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    chmodSync(dir, 0o755);
+    writeFileSync(join(dir, '20-table.sql'), 'CREATE TABLE from_sql (x int);\nINSERT INTO from_sql VALUES (42);\n', { mode: 0o644 });
+    writeFileSync(join(dir, '30-sourced.sh'), 'docker_process_sql -c "INSERT INTO from_sql VALUES (43)"\n', { mode: 0o644 });
+    writeFileSync(join(dir, 'notes.txt'), 'not a script\n', { mode: 0o644 });
+    const pg = name('postgres-root');
+    docker(['run', '-d', '--name', pg, '-e', 'POSTGRES_PASSWORD=pw', '-e', 'POSTGRES_DB=custom', '--mount', `type=bind,source=${dir},target=/docker-entrypoint-initdb.d,readonly`, v.POSTGRES_IMAGE!]);
+    await waitFor(async () => execOk(pg, ['pg_isready', '-h', '127.0.0.1']), { timeoutMs: 60_000, intervalMs: 500, what: 'postgres started as root' })
+      .catch((e: Error) => { throw new Error(`${e.message}\n${logs(pg)}`); });
+    assert.match(docker(['exec', pg, 'grep', '^Uid:', '/proc/1/status']).stdout, /^Uid:\s+999\s/, 'the server runs as postgres');
+    assert.equal(docker(['exec', pg, 'psql', '-U', 'postgres', '-d', 'custom', '-Atc', 'SELECT sum(x) FROM from_sql']).stdout, '85');
+    assert.match(logs(pg), /sourcing \/docker-entrypoint-initdb\.d\/30-sourced\.sh/);
+    assert.match(logs(pg), /ignoring \/docker-entrypoint-initdb\.d\/notes\.txt/);
   });
 
   it('prometheus: upstream\'s layout; as the chart runs it, busybox\'s wget answers its exec probes', { timeout: 120_000 }, async (t) => {
@@ -213,7 +230,7 @@ describe('the stand-ins of the chart\'s images', { skip: standInsSkip() }, () =>
   it('pause: sleeps as the sandbox\'s PID 1, reaps the orphans it inherits, exits 0 on SIGTERM within 2 s', { timeout: 60_000 }, async (t) => {
     const pause = name('pause');
     docker(['run', '-d', '--name', pause, '--read-only', '--cap-drop', 'ALL', v.PAUSE_IMAGE!]);
-    assert.equal(docker(['inspect', '-f', '{{.Config.User}} {{json .Config.Entrypoint}}', pause]).stdout, '65535 ["/pause"]');
+    assert.equal(docker(['inspect', '-f', '{{.Config.User}} {{json .Config.Entrypoint}}', pause]).stdout, '65535:65535 ["/pause"]');
     // A second container in its PID namespace (as a pod's containers share the sandbox's) orphans a child.
     const helper = name('pause-helper');
     docker(['run', '-d', '--name', helper, '--pid', `container:${pause}`, '--entrypoint', 'sleep', v.PROMETHEUS_IMAGE!, '600']);

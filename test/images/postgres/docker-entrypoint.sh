@@ -74,7 +74,7 @@ docker_temp_server_start() {
 	for arg; do
 		options="$options$(shell_quote "$arg")"
 	done
-	NOTIFY_SOCKET= PGUSER="${PGUSER:-$POSTGRES_USER}" \
+	NOTIFY_SOCKET='' PGUSER="${PGUSER:-$POSTGRES_USER}" \
 		pg_ctl -D "$PGDATA" -o "$options-c listen_addresses='' -p ${PGPORT:-5432}" -w start
 }
 
@@ -82,22 +82,27 @@ docker_temp_server_stop() {
 	PGUSER="${PGUSER:-postgres}" pg_ctl -D "$PGDATA" -m fast -w stop
 }
 
-# docker_process_sql: psql as the superuser on POSTGRES_DB over the image's socket.
+# psql as the superuser over the image's socket (the official docker_process_sql's query runner).
+superuser_psql() {
+	PGHOST=/var/run/postgresql PGHOSTADDR='' psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --no-password --no-psqlrc "$@"
+}
+
+# docker_process_sql: on POSTGRES_DB.
 docker_process_sql() {
 	if [ -n "$POSTGRES_DB" ]; then
 		set -- --dbname "$POSTGRES_DB" "$@"
 	fi
-	PGHOST=/var/run/postgresql PGHOSTADDR= psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --no-password --no-psqlrc "$@"
+	superuser_psql "$@"
 }
 
 # docker_setup_db: POSTGRES_DB, unless it exists (postgres always does).
 docker_setup_db() {
-	exists="$(POSTGRES_DB='' docker_process_sql --dbname postgres --set db="$POSTGRES_DB" --tuples-only <<-'EOSQL'
+	exists="$(superuser_psql --dbname postgres --set db="$POSTGRES_DB" --tuples-only <<-'EOSQL'
 		SELECT 1 FROM pg_database WHERE datname = :'db' ;
 	EOSQL
 	)"
 	if [ -z "$exists" ]; then
-		POSTGRES_DB='' docker_process_sql --dbname postgres --set db="$POSTGRES_DB" <<-'EOSQL'
+		superuser_psql --dbname postgres --set db="$POSTGRES_DB" <<-'EOSQL'
 			CREATE DATABASE :"db" ;
 		EOSQL
 	fi
