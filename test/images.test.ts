@@ -142,6 +142,7 @@ describe('the stand-ins of the chart\'s images', { skip: standInsSkip() }, () =>
     const cfg = JSON.parse(docker(['image', 'inspect', '-f', '{{json .Config}}', v.PROMETHEUS_IMAGE!]).stdout) as Yaml;
     assert.deepEqual([cfg.User, cfg.WorkingDir, cfg.Entrypoint, cfg.Cmd, Object.keys(cfg.ExposedPorts), Object.keys(cfg.Volumes)],
       ['nobody', '/prometheus', ['/bin/prometheus'], ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus'], ['9090/tcp'], ['/prometheus']]);
+    assert.equal(docker(['run', '--rm', '--entrypoint', 'id', v.PROMETHEUS_IMAGE!, '-u']).stdout, '65534', 'the image\'s nobody is 65534');
     const prometheus = await startPrometheus(name('prometheus'));
     assert.equal(docker(['exec', prometheus, 'id', '-u']).stdout, '65534');
     const res = await fetch(`http://${ip(prometheus)}:9090/api/v1/query?query=1%2B1`);

@@ -63,8 +63,9 @@ async function busybox(work: string) {
   if (!deb) throw new StandInError(`${image}: apt-get download left no busybox-static .deb`);
   await step(image, 'dpkg-deb -x busybox-static', 'dpkg-deb', ['-x', join(work, deb), join(work, 'busybox-static')]);
   mkdirSync(`${TOOLS}/busybox-static`, { recursive: true });
-  cpSync(join(work, 'busybox-static/bin/busybox'), `${cached}.tmp`);
-  renameSync(`${cached}.tmp`, cached);
+  // Renamed into place whole: another run may be unpacking it at the same time.
+  cpSync(join(work, 'busybox-static/bin/busybox'), `${cached}.${process.pid}.tmp`);
+  renameSync(`${cached}.${process.pid}.tmp`, cached);
   return cached;
 }
 
