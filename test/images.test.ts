@@ -278,10 +278,17 @@ describe('the stand-ins of the chart\'s images', { skip: standInsSkip() }, () =>
       docker(['rmi', back]);
       docker(['pull', '-q', back]);
       assert.equal(docker(['image', 'inspect', '-f', '{{.Id}}', back]).stdout, docker(['image', 'inspect', '-f', '{{.Id}}', v.PAUSE_IMAGE!]).stdout);
+      // Again, with one more image (as the API image under its build tag would be): the rest is cached and unchanged.
+      const extra = `${PREFIX}/extra:1`;
+      docker(['tag', v.PAUSE_IMAGE!, extra]);
       const again = Date.now();
-      await chartImages({ registry: `127.0.0.1:${port}` });
+      const second = await chartImages({ registry: `127.0.0.1:${port}`, also: [extra] });
       t.diagnostic(`a second chartImages (all cached, pushes unchanged): ${((Date.now() - again) / 1000).toFixed(1)}s`);
-      for (const ref of pushed) docker(['rmi', `127.0.0.1:${port}/${registryPath(ref)}`], { check: false });
+      assert.deepEqual(second, [...pushed, extra]);
+      assert.equal((await fetch(`${base}/v2/${PREFIX}/extra/manifests/1`, { method: 'HEAD', headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' } })).status, 200);
+      await assert.rejects(chartImages({ registry: `127.0.0.1:${port}`, also: [`${PREFIX}/absent:1`] }), /absent:1: not in the engine/);
+      for (const ref of second) docker(['rmi', `127.0.0.1:${port}/${registryPath(ref)}`], { check: false });
+      docker(['rmi', extra], { check: false });
     } finally {
       registry.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });

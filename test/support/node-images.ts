@@ -31,17 +31,23 @@ export function registryPaths(): Record<string, string> {
   return Object.fromEntries(refs.map((ref) => [ref, registryPath(ref)]));
 }
 
+const inEngine = async (ref: string) => (await $({ nothrow: true, quiet: true })`docker image inspect -f {{.Id}} ${ref}`).ok;
+
 /**
- * Builds the stand-ins (cached), then tags and pushes each, and the API image (API_IMAGE) when the engine has it,
- * into the registry at `registry` (host:port; Docker trusts a 127.0.0.0/8 registry over plain HTTP). Returns the
- * pinned references pushed.
+ * Builds the stand-ins (cached), then tags and pushes each, the API image (API_IMAGE) when the engine has it, and
+ * any `also` (say the API image under its build tag; these must be in the engine), into the registry at `registry`
+ * (host:port; Docker trusts a 127.0.0.0/8 registry over plain HTTP). Returns the references pushed.
  */
-export async function chartImages(opts: { registry: string; log?: (s: string) => void }): Promise<string[]> {
+export async function chartImages(opts: { registry: string; also?: string[]; log?: (s: string) => void }): Promise<string[]> {
   const log = opts.log ?? (() => {});
   const refs = await buildStandIns({ log });
   const api = readVersions().API_IMAGE;
-  if (api && (await $({ nothrow: true, quiet: true })`docker image inspect -f {{.Id}} ${api}`).ok) refs.push(api);
+  if (api && (await inEngine(api))) refs.push(api);
   else log(`${api ?? 'API_IMAGE'}: not in the engine, not pushed`);
+  for (const ref of opts.also ?? []) {
+    if (!(await inEngine(ref))) throw new Error(`${ref}: not in the engine, cannot be pushed`);
+    if (!refs.includes(ref)) refs.push(ref);
+  }
   for (const ref of refs) {
     const target = `${opts.registry}/${registryPath(ref)}`;
     const t0 = Date.now();
