@@ -1,6 +1,6 @@
 /** One place for versions: versions.env, and everything that must repeat it (Dockerfile ARGs, chart defaults, bundle). */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
@@ -25,6 +25,18 @@ it('every Dockerfile ARG default equals versions.env', () => {
     }
   }
   assert.equal(Object.keys(argDefaults('Dockerfile.cluster')).filter((k) => !k.endsWith('_SOURCE')).length, 13, 'the cluster build pins every version');
+});
+
+it('each stand-in image says what it stands in for, with the pins as its ARG defaults', () => {
+  const env = parseEnvFile(file('versions.env'));
+  const dirs = readdirSync(`${ROOT}test/images`, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  assert.deepEqual(dirs.sort(), ['grafana', 'pause', 'postgres', 'prometheus']);
+  for (const [dir, key] of [['postgres', 'POSTGRES_IMAGE'], ['prometheus', 'PROMETHEUS_IMAGE'], ['grafana', 'GRAFANA_IMAGE'], ['pause', 'PAUSE_IMAGE']] as const) {
+    const df = `test/images/${dir}/Dockerfile`;
+    assert.ok(file(df).startsWith(`# STAND-IN for ${env[key]} (${key};`), `${df} names ${env[key]} on its first line`);
+    for (const [k, v] of Object.entries(argDefaults(df))) assert.equal(v, env[k], `${df}: ARG ${k}=${v} but versions.env has ${env[k]}`);
+  }
+  assert.match(env.PAUSE_IMAGE!, /^registry\.k8s\.io\/pause:\d+\.\d+(\.\d+)?$/);
 });
 
 it('chart defaults are the pinned images; no image anywhere is :latest', () => {
