@@ -2,10 +2,10 @@
 /**
  * Fails (naming each one) when a process started by the test run is still running: one carrying the
  * run's marker in its environment (WIKI_TEST_RUN=<run>) or naming this checkout in its command line.
- * Waits up to 3 s first, for processes that are on their way out. With `--host` (the test command's
- * own check), also what a real node may leave outside any process: mounts, cgroups, its bridge and
- * iptables chains (test/support/node-host.ts). Run it after the tests have exited:
- * `node --import tsx scripts/leftovers.ts RUN_ID [--host]`, or leftovers() inside the test command.
+ * Waits up to 3 s first, for processes that are on their way out. Given `host` (the test command passes
+ * test/support/node-host.ts's nodeLeftovers), also what a real node may leave outside any process: mounts,
+ * cgroups, its bridge and iptables chains. Run it after the tests have exited:
+ * `node --import tsx scripts/leftovers.ts RUN_ID`, or leftovers() inside the test command.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -43,8 +43,8 @@ function findLeft(run: string, caller: number) {
  * true when no process of run `run` is left (printed), else false with each one named on stderr.
  * `caller`: whose live children are not leftovers (default: the caller of this process).
  */
-export async function leftovers(run: string, caller = process.ppid, { host = false } = {}) {
-  const hostLeft = host ? (await import('../test/support/node-host.ts')).nodeLeftovers() : [];
+export async function leftovers(run: string, caller = process.ppid, host?: () => string[]) {
+  const hostLeft = host?.() ?? [];
   if (hostLeft.length) {
     console.error('a real node of the test run left these on the machine (its stop() must remove them):');
     for (const l of hostLeft) console.error(`  ${l}`);
@@ -52,7 +52,10 @@ export async function leftovers(run: string, caller = process.ppid, { host = fal
   let left: string[] = [];
   for (let i = 0; i < 10; i++) {
     left = findLeft(run, caller);
-    if (!left.length) { console.log(`no process of the run is left${host ? hostLeft.length ? '' : ', nor a mount, cgroup, bridge or iptables chain of a node' : ''}`); return !hostLeft.length; }
+    if (!left.length) {
+      console.log(host && !hostLeft.length ? 'no process of the run is left, nor a real node\'s mount, cgroup, bridge or iptables chain' : 'no process of the run is left');
+      return !hostLeft.length;
+    }
     await sleep(300);
   }
   console.error('leftover processes of the test run (each test must stop what it starts):');
@@ -62,6 +65,6 @@ export async function leftovers(run: string, caller = process.ppid, { host = fal
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const run = process.argv[2];
-  if (!run) { console.error('usage: scripts/leftovers.ts RUN_ID [--host]'); process.exit(2); }
-  process.exitCode = (await leftovers(run, process.ppid, { host: process.argv.includes('--host') })) ? 0 : 1;
+  if (!run) { console.error('usage: scripts/leftovers.ts RUN_ID'); process.exit(2); }
+  process.exitCode = (await leftovers(run)) ? 0 : 1;
 }

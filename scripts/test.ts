@@ -7,6 +7,7 @@
  * test run through this process's environment.
  */
 import { $ } from 'zx';
+import { nodeLeftovers } from '../test/support/node-host.ts';
 import { leftovers } from './leftovers.ts';
 import { ms, since, Steps } from './lib/steps.ts';
 import { setup } from './setup.ts';
@@ -42,6 +43,6 @@ const { out, took } = await lint;
 if (out.ok) console.log(`-- lint: ${took} (beside the tests)`);
 else { process.stdout.write(out.stdall); console.log('-- lint: FAILED'); status = 1; }
 // This process's own live children (tsx's esbuild service, say) are not leftovers.
-if (!(await leftovers(run, process.pid, { host: true }))) status = 1;
+if (!(await leftovers(run, process.pid, nodeLeftovers))) status = 1;
 console.log(`\n-- whole run: ${since(tAll)}`);
 process.exit(status);

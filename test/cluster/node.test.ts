@@ -72,7 +72,7 @@ describe('the appliance on a real node', { skip: controlPlaneSkip() || nodeSkip(
     docker(['build', '-f', 'Dockerfile.api', ...LOCAL_BASES, '--label', 'wiki.test.rebuild=b', '-t', API_REFS[1]!, '.']);
     const refs = await chartImages({ registry: node.registry, also: API_REFS });
     for (const ref of refs) await node.crictl(['pull', ref], { timeoutMs: 300_000 });
-    console.log(`# node Ready in ${(started / 1000).toFixed(1)} s; images pulled in ${((Date.now() - t0 - started) / 1000).toFixed(1)} s`);
+    console.log(`# node Ready in ${(started / 1000).toFixed(1)} s; images built, pushed and pulled in ${((Date.now() - t0 - started) / 1000).toFixed(1)} s`);
 
     ns = await cp.namespace('wiki');
     ingress = await startIngress(cp, ns);
@@ -80,9 +80,14 @@ describe('the appliance on a real node', { skip: controlPlaneSkip() || nodeSkip(
     state = w.state;
     env = { ...w.env, WIKI_PROBE_URL: ingress.url, WIKI_NAMESPACE: ns, WIKI_RELEASE_TIMEOUT_S: '300', WIKI_VERIFY_TIMEOUT_S: '240' };
     symlinkSync(join(ROOT, 'start-cluster.ts'), join(state, 'bin', 'wiki'));
-    await bootWith(API_REFS[0]!);
+    console.log(`# first boot READY in ${((await bootWith(API_REFS[0]!)).ms / 1000).toFixed(1)} s (install with --wait, then the probe through the Ingress)`);
   });
   after(async () => {
+    if (node) {
+      const { processes, pods } = node.peakMemory();
+      const mib = (b: number) => `${Math.round(b / 2 ** 20)} MiB`;
+      console.log(`# peak memory: node processes ${mib(Object.values(processes).reduce((a, b) => a + b, 0))} (${Object.entries(processes).map(([n, b]) => `${n} ${mib(b)}`).join(', ')}); pods ${mib(pods)}`);
+    }
     await ingress?.close();
     await node?.stop();
     await cp?.stop();

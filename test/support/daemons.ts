@@ -17,6 +17,8 @@ export type Daemons = {
   logs(): string;
   /** SIGKILLs every process now (the last resort of an exit or a signal). */
   kill(): void;
+  /** The peak resident memory of each running process (VmHWM), in bytes. */
+  peakRss(): Record<string, number>;
 };
 
 export const tail = (log: string, lines = 15) => { try { return readFileSync(log, 'utf8').split('\n').slice(-lines).join('\n'); } catch { return ''; } };
@@ -63,5 +65,9 @@ export function daemons(dir: string, onKill: () => void = () => undefined): Daem
     },
     logs: () => children.map((c) => `--- ${c.name}\n${tail(c.log)}`).join('\n'),
     kill,
+    peakRss: () => Object.fromEntries(children.filter((c) => c.child.exitCode === null && c.child.signalCode === null).map((c) => {
+      const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${c.child.pid}/status`, 'utf8'))?.[1];
+      return [c.name, Number(kb ?? 0) * 1024];
+    })),
   };
 }

@@ -33,6 +33,8 @@ export type RealNode = {
   name: string;
   /** The local registry, `127.0.0.1:port`: push `<registry>/<path>` and containerd pulls it as `<mirrored host>/<path>`. */
   registry: string;
+  /** Peak memory: of each node process (VmHWM), and of all pods together (the memory cgroup's high-water mark). */
+  peakMemory(): { processes: Record<string, number>; pods: number };
   /** crictl on this node's containerd. */
   crictl(args: string[], opts?: { check?: boolean; timeoutMs?: number }): Promise<Run>;
   stop(): Promise<void>;
@@ -242,7 +244,11 @@ export async function startNode(cp: ControlPlane, { address, registryDir, sandbo
       }
       cleanup();
     };
-    return { name: NODE.name, registry, crictl, stop };
+    const peakMemory = () => {
+      const pods = cgroupMounts().map((c) => join(c, NODE.cgroup, 'memory.max_usage_in_bytes')).find((f) => existsSync(f));
+      return { processes: procs.peakRss(), pods: pods ? Number(readFileSync(pods, 'utf8')) : 0 };
+    };
+    return { name: NODE.name, registry, peakMemory, crictl, stop };
   } catch (err) {
     const logs = procs.logs();
     stopped = true;
