@@ -15,6 +15,7 @@ import { inPostgres } from '../bootstrap/ops/pods.ts';
 import { sleep, waitFor } from '../bootstrap/run/wait.ts';
 import { docker } from './support/docker.ts';
 import { find, render, renderAppliance, type K8sObject, type Yaml } from './support/helm.ts';
+import { registryLaunch } from './support/registry.ts';
 import { chartImages, registryPath, registryPaths } from './support/node-images.ts';
 import { podRun, type PodRunOpts } from './support/pod-run.ts';
 import { containerEnv } from './support/postgres-pod.ts';
@@ -254,8 +255,9 @@ describe('the stand-ins of the chart\'s images', { skip: standInsSkip() }, () =>
     if (!requireTool(t, 'registry')) return;
     const dir = mkdtempSync(join(tmpdir(), 'wiki-registry-'));
     const port = await freePort();
-    writeFileSync(join(dir, 'config.yml'), `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`);
-    const registry = spawn('registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const launch = registryLaunch(dir, `127.0.0.1:${port}`, join(dir, 'data'));
+    const env = Object.fromEntries(Object.entries({ ...process.env, ...launch.env }).filter((e): e is [string, string] => e[1] !== undefined));
+    const registry = spawn('registry', launch.args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     let stderr = '';
     registry.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     try {

@@ -30,7 +30,7 @@ const tools = [
   }),
   goTool('crictl', env('CRICTL_VERSION'), () => go('crictl', [`sigs.k8s.io/cri-tools/cmd/crictl@${env('CRICTL_VERSION')}`])),
   goTool('coredns', env('COREDNS_VERSION'), () => go('coredns', [`github.com/coredns/coredns@${env('COREDNS_VERSION')}`])),
-  goTool('registry', env('REGISTRY_VERSION'), () => go('the registry', [`github.com/distribution/distribution/v3/cmd/registry@${env('REGISTRY_VERSION')}`])),
+  goTool('registry', env('DISTRIBUTION_VERSION'), () => go('the registry', [`github.com/distribution/distribution/v3/cmd/registry@${env('DISTRIBUTION_VERSION')}`])),
 ];
 
 const missingDebian = () => Object.entries(DEBIAN).filter(([, f]) => !executable(f)).map(([p]) => p);

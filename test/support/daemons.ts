@@ -10,7 +10,8 @@ import { join } from 'node:path';
 export type Daemons = {
   /** Aborted (with the tail of its log) when a process exits before `stop`. */
   died: AbortSignal;
-  start(name: string, bin: string, args: string[], env?: Record<string, string>): ChildProcess;
+  /** `env` is added to this process's; a key set to undefined is left out. */
+  start(name: string, bin: string, args: string[], env?: Record<string, string | undefined>): ChildProcess;
   /** Ends the processes named in each group, a group at a time (SIGTERM, SIGKILL after `graceMs`). */
   stop(groups: string[][], graceMs?: number): Promise<void>;
   /** The last lines of each process's log, for an error message. */
@@ -51,7 +52,8 @@ export function daemons(dir: string, onKill: () => void = () => undefined): Daem
     start(name, bin, args, env = {}) {
       const log = join(dir, `${name}.log`);
       const fd = openSync(log, 'a');
-      const child = spawn(bin, args, { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
+      const merged = Object.entries({ ...process.env, ...env }).filter((e): e is [string, string] => e[1] !== undefined);
+      const child = spawn(bin, args, { stdio: ['ignore', fd, fd], env: Object.fromEntries(merged) });
       closeSync(fd);
       child.once('exit', (code, signal) => { if (!stopping) died.abort(new Error(`${name} exited (${code ?? signal}): ${tail(log)}`)); });
       children.push({ name, child, log });

@@ -16,6 +16,7 @@ import { issue, run, type ControlPlane, type Run } from './control-plane.ts';
 import { daemons } from './daemons.ts';
 import { cgroupMounts, iptables, NODE, nodeLeftovers, removeNodeCgroups, removeNodeChains } from './node-host.ts';
 import { freePort } from './postgres.ts';
+import { registryLaunch } from './registry.ts';
 import { which } from './tools.ts';
 
 export { NODE, nodeLeftovers };
@@ -124,7 +125,7 @@ export async function startNode(cp: ControlPlane, { address, registryDir, sandbo
     run(bin.crictl!, ['--runtime-endpoint', `unix://${sock}`, '--image-endpoint', `unix://${sock}`, '--timeout', '60s', ...args], opts);
   let stopped = false;
   const procs = daemons(dir, () => { if (!stopped) cleanup(); });
-  const daemon = (name: string, args: string[], env: Record<string, string> = {}) => procs.start(name, bin[name]!, args, env);
+  const daemon = (name: string, args: string[], env: Record<string, string | undefined> = {}) => procs.start(name, bin[name]!, args, env);
 
   /** After the daemons: containers left behind (by cgroup), sandboxes' mounts, the bridge, our chain, kube-proxy's chains, the cgroups, the directory. */
   const cleanup = () => {
@@ -140,9 +141,8 @@ export async function startNode(cp: ControlPlane, { address, registryDir, sandbo
     // The registry, and containerd's mirrors pointing at it.
     const regPort = await freePort();
     const registry = `127.0.0.1:${regPort}`;
-    mkdirSync(registryDir, { recursive: true });
-    writeFileSync(join(dir, 'registry.yaml'), stringify({ version: 0.1, log: { level: 'warn' }, storage: { filesystem: { rootdirectory: registryDir } }, http: { addr: registry } }));
-    daemon('registry', ['serve', join(dir, 'registry.yaml')], { OTEL_TRACES_EXPORTER: 'none' });
+    const launch = registryLaunch(dir, registry, registryDir);
+    daemon('registry', launch.args, launch.env);
     await waitFor(async () => (await fetch(`http://${registry}/v2/`).catch(() => undefined))?.ok, { timeoutMs: 20_000, intervalMs: 100, signal: procs.died, what: `the registry on ${registry}` });
     for (const host of MIRRORED) {
       mkdirSync(join(dir, 'certs.d', host), { recursive: true });
