@@ -12,9 +12,8 @@ import { usersRouter } from './routes/users.ts';
 /**
  * The whole HTTP surface, with no I/O of its own: tests call `app.request()` on it. A request
  * passes, in order: request id → Connection: close while draining → access log (timing; route
- * label, metrics and line once answered) → the route's JSON body gate (json-body) and
- * zod-openapi's validators, failures through the router's defaultHook → its handler → notFound /
- * onError when needed.
+ * label, metrics and line once answered) → the route's validation gate (mountRoute) → its handler
+ * → notFound / onError when needed.
  */
 export function createApp(deps: Deps) {
   const app = createRouter();

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { validationError } from './errors.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -25,15 +25,16 @@ async function readCapped(body: ReadableStream<Uint8Array> | null, limit: number
   return Buffer.concat(chunks);
 }
 
+export type JsonBody = { value: unknown } | { response: Response };
+
 /**
- * A route's JSON body gate, before zod-openapi's validator: 415 for another media type, 413 past the
- * limit, 422 (FastAPI shape, loc ["body"]) for bytes that are not UTF-8 JSON. The decoded text goes
- * to hono's `bodyCache`, where the validator's `c.req.json()` reads it.
+ * A request's JSON body, or the response that refuses it: 415 for another media type, 413 past
+ * the limit, 422 (FastAPI shape, loc ["body"]) for bytes that are not UTF-8 JSON.
  */
-export const jsonBody = (limit = BODY_LIMIT_BYTES): MiddlewareHandler => async (c, next) => {
+export async function readJsonBody(c: Context, limit = BODY_LIMIT_BYTES): Promise<JsonBody> {
   const media = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
   if (!JSON_MEDIA.test(media)) {
-    return c.json({ detail: 'Unsupported Media Type: send the body as application/json' }, 415);
+    return { response: c.json({ detail: 'Unsupported Media Type: send the body as application/json' }, 415) };
   }
   const length = c.req.header('content-length');
   // A declared length is enforced by the HTTP parser, so it is read whole; only chunked bodies stream through the cap.
@@ -42,20 +43,17 @@ export const jsonBody = (limit = BODY_LIMIT_BYTES): MiddlewareHandler => async (
     : await readCapped(c.req.raw.body, limit);
   if (bytes === null) {
     c.header('Connection', 'close');
-    return c.json({ detail: `Request body is larger than ${limit} bytes` }, 413);
+    return { response: c.json({ detail: `Request body is larger than ${limit} bytes` }, 413) };
   }
   let text: string;
   try {
     text = UTF8.decode(bytes);
   } catch {
-    return validationError(c, [{ loc: ['body'], msg: 'Body is not valid UTF-8', type: 'json_invalid' }]);
+    return { response: validationError(c, [{ loc: ['body'], msg: 'Body is not valid UTF-8', type: 'json_invalid' }]) };
   }
   try {
-    JSON.parse(text);
+    return { value: JSON.parse(text) };
   } catch (err) {
-    return validationError(c, [{ loc: ['body'], msg: `JSON decode error: ${(err as Error).message}`, type: 'json_invalid' }]);
+    return { response: validationError(c, [{ loc: ['body'], msg: `JSON decode error: ${(err as Error).message}`, type: 'json_invalid' }]) };
   }
-  // hono caches bodies as promises (`c.req.json()` reads `bodyCache.text.then(...)`); its type says string.
-  c.req.bodyCache.text = Promise.resolve(text) as unknown as string;
-  await next();
-};
+}

@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { jsonBody } from '../http/json-body.ts';
 import { ErrorDetail, Id, IdString, PageQuery, Timestamp, errorResponses, jsonBodyErrors, text } from '../lib/schemas.ts';
 
 export const NewPost = z.object({
@@ -13,7 +12,7 @@ const notFound = (description: string) => ({ content: { 'application/json': { sc
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 
 export const createPost = createRoute({
-  method: 'post', path: '/posts', tags: ['posts'], summary: 'Create a post for an existing user', middleware: [jsonBody()],
+  method: 'post', path: '/posts', tags: ['posts'], summary: 'Create a post for an existing user',
   request: { body: { content: { 'application/json': { schema: NewPost } }, required: true } },
   responses: { 201: json(Post, 'The created post'), 404: notFound('User not found'), ...jsonBodyErrors, ...errorResponses },
 });

@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { jsonBody } from '../http/json-body.ts';
 import { ErrorDetail, IdString, PageQuery, Timestamp, errorResponses, jsonBodyErrors, text } from '../lib/schemas.ts';
 
 export const NewUser = z.object({ name: text(1, 200, true).openapi({ example: 'Ada Lovelace' }) }).openapi('NewUser');
@@ -10,7 +9,7 @@ const notFound = { content: { 'application/json': { schema: ErrorDetail } }, des
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 
 export const createUser = createRoute({
-  method: 'post', path: '/users', tags: ['users'], summary: 'Create a user', middleware: [jsonBody()],
+  method: 'post', path: '/users', tags: ['users'], summary: 'Create a user',
   request: { body: { content: { 'application/json': { schema: NewUser } }, required: true } },
   responses: { 201: json(User, 'The created user'), ...jsonBodyErrors, ...errorResponses },
 });
