@@ -11,7 +11,7 @@ const HEADER = 'X-Request-Id';
 /**
  * hono's requestId: X-Request-Id in c.var and on the response, the client's if well-formed (hono
  * echoes `[\w-=]`; the generator also `.` and `:`), else prefix-counter as chi's RequestID. In the
- * same layer, Connection: close while draining: a middleware of its own costs ≈ 1 µs a request.
+ * same layer, not a middleware of its own (docs/performance.md): Connection: close while draining.
  */
 export function requestId(lifecycle: Lifecycle): MiddlewareHandler<AppEnv> {
   const prefix = randomBytes(6).toString('hex');
