@@ -11,8 +11,9 @@ import { usersRouter } from './routes/users.ts';
 
 /**
  * The whole HTTP surface, with no I/O of its own: tests call `app.request()` on it. A request
- * passes, in order: request id → access log (timing; route label, metrics and line once answered)
- * → the route's validation gate (mountRoute) → its handler → notFound / onError when needed.
+ * passes, in order: request id (and Connection: close while draining) → access log (timing;
+ * route label, metrics and line once answered) → the route's validation gate (mountRoute) → its
+ * handler → notFound / onError when needed.
  */
 export function createApp(deps: Deps) {
   const app = createRouter();
