@@ -10,12 +10,7 @@ import { $ } from 'zx';
 import { nodeLeftovers } from '../test/support/node-host.ts';
 import { leftovers } from './leftovers.ts';
 import { ms, since, Steps } from './lib/steps.ts';
-import { longestFirst, saveDurations } from './lib/test-order.ts';
 import { setup } from './setup.ts';
-import { ROOT, TOOLS } from './setup/step.ts';
-
-/** Each test file's duration in the last run that ran it, by path from the checkout. */
-const DURATIONS = `${TOOLS}/test-durations.json`;
 
 // scripts/test hands over when it started and what it timed (the npm step).
 const tAll = Number(process.env.WIKI_SETUP_T0) || ms();
@@ -37,15 +32,11 @@ const tLint = ms();
 const lint = (async () => ({ out: await $({ nothrow: true, quiet: true })`npm run -s lint`, took: since(tLint) }))();
 
 const files = process.argv.length > 2 ? process.argv.slice(2)
-  : longestFirst(DURATIONS, (await $`find api bootstrap chart scripts test -name ${'*.test.ts'} -not -path ${'*/node_modules/*'}`).lines().sort());
+  : (await $`find api bootstrap chart scripts test -name ${'*.test.ts'} -not -path ${'*/node_modules/*'}`).lines().sort();
 // Marks every process the tests start (not the engine setup may have started), for scripts/leftovers.ts.
 const run = `${process.pid}-${Math.floor(Math.random() * 32768)}`;
 const t0 = ms();
-// TAP on the terminal, and each file's duration for the next run's order (a file of its own, then merged).
-const timed = `${DURATIONS}.${process.pid}`;
-const reporters = [`--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`, '--test-reporter-destination=stdout', `--test-reporter=${ROOT}scripts/lib/durations-reporter.mjs`, `--test-reporter-destination=${timed}`];
-const tests = await $({ stdio: 'inherit', nothrow: true, env: { ...process.env, WIKI_TEST_RUN: run } })`node --import tsx --test --test-concurrency=${process.env.WIKI_TEST_CONCURRENCY || '4'} --test-timeout=900000 ${reporters} ${files}`;
-saveDurations(DURATIONS, timed, ROOT);
+const tests = await $({ stdio: 'inherit', nothrow: true, env: { ...process.env, WIKI_TEST_RUN: run } })`node --import tsx --test --test-concurrency=${process.env.WIKI_TEST_CONCURRENCY || '4'} --test-timeout=900000 ${files}`;
 let status = tests.exitCode ?? 1;
 console.log(`-- tests: ${since(t0)}`);
 const { out, took } = await lint;

@@ -5,7 +5,6 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { it } from 'node:test';
 import { Steps } from '../scripts/lib/steps.ts';
-import { longestFirst, saveDurations } from '../scripts/lib/test-order.ts';
 import { setup, SETUP } from '../scripts/setup.ts';
 import { ROOT } from './support/root.ts';
 
@@ -66,25 +65,4 @@ it('a step runs only when its cache check finds nothing, under `== name` and `--
   assert.deepEqual(ran, ['b', 'b after']);
   assert.deepEqual(out.map((l) => l.replace(/\d+\.\ds/g, 'T')), ['\n== a', 'a v1: cached', '-- a: T', '\n== b', '-- b: T']);
   assert.match(steps.summary(Date.now() - 2500), /^2\.\ds \(npm 1\.0s, a 0\.\ds, b 0\.\ds\)$/);
-});
-
-/** This process's environment without the runner's NODE_TEST_CONTEXT, so a nested `node --test` reports for itself. */
-const outsideTheRunner = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT'));
-
-it('the durations reporter times each file of a real node --test run, and the next run starts the longest first', () => {
-  const dir = mkdtempSync(`${tmpdir()}/wiki-durations-`);
-  writeFileSync(`${dir}/slow.test.mjs`, "import { it } from 'node:test';\nit('waits', () => new Promise((r) => setTimeout(r, 400)));\n");
-  writeFileSync(`${dir}/fast.test.mjs`, "import { it } from 'node:test';\nit('returns', () => {});\nit('returns again', () => {});\n");
-  const timed = `${dir}/timed.json`;
-  const r = spawnSync(process.execPath, ['--test', '--test-reporter=tap', '--test-reporter-destination=stdout', `--test-reporter=${ROOT}scripts/lib/durations-reporter.mjs`,
-    `--test-reporter-destination=${timed}`, `${dir}/slow.test.mjs`, `${dir}/fast.test.mjs`], { cwd: dir, encoding: 'utf8', env: outsideTheRunner() });
-  assert.equal(r.status, 0, r.stdout + r.stderr);
-  const record = `${dir}/record.json`;
-  writeFileSync(record, JSON.stringify({ 'old.test.ts': 100 }));
-  saveDurations(record, timed, `${dir}/`);
-  const durations = JSON.parse(readFileSync(record, 'utf8')) as Record<string, number>;
-  assert.deepEqual(Object.keys(durations).sort(), ['fast.test.mjs', 'old.test.ts', 'slow.test.mjs'], 'merged, relative to the checkout');
-  assert.ok(durations['slow.test.mjs']! >= 400 && durations['fast.test.mjs']! < 400, JSON.stringify(durations));
-  assert.deepEqual(longestFirst(record, ['fast.test.mjs', 'new.test.ts', 'old.test.ts', 'slow.test.mjs']), ['new.test.ts', 'slow.test.mjs', 'old.test.ts', 'fast.test.mjs']);
-  rmSync(dir, { recursive: true });
 });
