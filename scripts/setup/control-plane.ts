@@ -6,12 +6,12 @@
 import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { $, within } from 'zx';
 import { withTicker } from '../lib/steps.ts';
-import { BIN, env, goEnv, goTool, ROOT, SetupError, sha16, type Step, TOOLS } from './step.ts';
+import { BIN, env, goEnv, goRequire, goTool, ROOT, SetupError, sha16, type Step, TOOLS } from './step.ts';
 
 const MODULE = 'scripts/tools/control-plane';
 const MOD = `${ROOT}${MODULE}`;
 const gomod = readFileSync(`${MOD}/go.mod`, 'utf8');
-const required = (module: string) => new RegExp(`^\\s*${module.replaceAll('.', '\\.')} (v\\S+)$`, 'm').exec(gomod)?.[1] ?? '';
+const required = (module: string) => goRequire(gomod, module);
 const version = required('k8s.io/kubernetes');
 const etcd = required('go.etcd.io/etcd/server/v3');
 const K3S = env('K3S_VERSION');

@@ -8,10 +8,10 @@ import { readFileSync } from 'node:fs';
 import { $ } from 'zx';
 import { withTicker } from '../lib/steps.ts';
 import { kubeLdflags } from './control-plane.ts';
-import { BIN, env, executable, goEnv, goTool, has, isRoot, ROOT, SetupError, sha16, type Step } from './step.ts';
+import { BIN, env, executable, goEnv, goRequire, goTool, has, isRoot, ROOT, SetupError, sha16, type Step } from './step.ts';
 
 const MOD = `${ROOT}scripts/tools/node`;
-const kubeOf = (file: string) => /^(?:require)?\s*k8s\.io\/kubernetes (v\S+)$/m.exec(readFileSync(file, 'utf8'))?.[1] ?? '';
+const kubeOf = (file: string) => goRequire(readFileSync(file, 'utf8'), 'k8s.io/kubernetes');
 const version = kubeOf(`${MOD}/go.mod`);
 /** Debian's packages and a file each provides. */
 const DEBIAN = { runc: '/usr/sbin/runc', 'containernetworking-plugins': '/usr/lib/cni/bridge', conntrack: '/usr/sbin/conntrack' };

@@ -37,6 +37,9 @@ export const has = async (cmd: string) => Boolean(await which(cmd, { nothrow: tr
 export const executable = (f: string) => { try { accessSync(f, constants.X_OK); return true; } catch { return false; } };
 /** The first 16 hex digits of the SHA-256 of the parts, concatenated (= `cat … | sha256sum | cut -c1-16`). */
 export const sha16 = (...parts: (string | Buffer)[]) => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest('hex').slice(0, 16);
+/** The version go.mod `text` requires of `module` (in a require block or on a `require` line), or ''. */
+export const goRequire = (text: string, module: string) =>
+  new RegExp(`^(?:require)?\\s*${module.replaceAll('.', '\\.')} (v\\S+)$`, 'm').exec(text)?.[1] ?? '';
 /** The environment with the pinned tools' GOBIN, for `go install`. */
 export const goEnv = (extra: Record<string, string> = {}) => ({ ...process.env, GOBIN: BIN, ...extra });
 
