@@ -15,6 +15,7 @@ import { inPostgres } from '../bootstrap/ops/pods.ts';
 import { sleep, waitFor } from '../bootstrap/run/wait.ts';
 import { docker } from './support/docker.ts';
 import { find, render, renderAppliance, type K8sObject, type Yaml } from './support/helm.ts';
+import { childEnv } from './support/daemons.ts';
 import { registryLaunch } from './support/registry.ts';
 import { chartImages, registryPath, registryPaths } from './support/node-images.ts';
 import { podRun, type PodRunOpts } from './support/pod-run.ts';
@@ -256,8 +257,7 @@ describe('the stand-ins of the chart\'s images', { skip: standInsSkip() }, () =>
     const dir = mkdtempSync(join(tmpdir(), 'wiki-registry-'));
     const port = await freePort();
     const launch = registryLaunch(dir, `127.0.0.1:${port}`, join(dir, 'data'));
-    const env = Object.fromEntries(Object.entries({ ...process.env, ...launch.env }).filter((e): e is [string, string] => e[1] !== undefined));
-    const registry = spawn('registry', launch.args, { stdio: ['ignore', 'ignore', 'pipe'], env });
+    const registry = spawn('registry', launch.args, { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv(launch.env) });
     let stderr = '';
     registry.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     try {

@@ -10,15 +10,12 @@
  * psql with the PostgreSQL container's environment as the cluster holds it (StatefulSet and Secret).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../../bootstrap/run/wait.ts';
 import { appOn } from '../support/api.ts';
-import { boot, fakeHome, ready, useFakeService, world } from '../support/appliance.ts';
+import { boot, fakeHome, ready, useFakeService, wikiCommand, world } from '../support/appliance.ts';
 import { startPostgresPod } from '../support/postgres-pod.ts';
-import { ROOT } from '../support/root.ts';
 import { controlPlaneSkip, sharedControlPlane, type ControlPlane } from '../support/control-plane.ts';
 import type { K8sObject, Yaml } from '../support/helm.ts';
 
@@ -126,14 +123,7 @@ describe('the bootstrap on a real control plane', { skip: controlPlaneSkip() }, 
   it('wiki status, logs, backup and restore on the release\'s real objects', async () => {
     const a = await appliance();
     assert.equal((await boot(a.env, { until: ready, timeoutMs: 180_000 })).code, 0);
-    /** `wiki <args>` as operators run it in the container (a link to the entrypoint), with the kubeconfig the boot wrote. */
-    const link = join(a.w.state, 'bin', 'wiki');
-    symlinkSync(join(ROOT, 'start-cluster.ts'), link);
-    const wiki = (args: string[], input?: string) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(process.execPath, ['--import', 'tsx', link, ...args], { cwd: ROOT, env: { ...a.env, HOME: process.env.HOME ?? '/root' }, maxBuffer: 1 << 28 },
-        (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }));
-      child.stdin!.end(input ?? '');
-    });
+    const wiki = wikiCommand(a.w.state, a.env);
 
     // The boot was stopped after READY (boot state `stopped`), so status judges the pods alone here.
     const status = await wiki(['status']);

@@ -10,13 +10,11 @@
  * Dockerfile.api, the others are stand-ins (test/images/README.md says what each leaves unproven).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readVersions } from '../../bootstrap/config/pins.ts';
 import { waitFor } from '../../bootstrap/run/wait.ts';
-import { boot, fakeHome, ready, world } from '../support/appliance.ts';
+import { boot, fakeHome, ready, wikiCommand, world } from '../support/appliance.ts';
 import { controlPlaneSkip, startControlPlane, type ControlPlane } from '../support/control-plane.ts';
 import { docker, LOCAL_BASES } from '../support/docker.ts';
 import type { Yaml } from '../support/helm.ts';
@@ -24,7 +22,6 @@ import { startIngress, type Ingress } from '../support/ingress.ts';
 import { startLoad } from '../support/load.ts';
 import { hostAddress, nodeLeftovers, nodeSkip, startNode, type RealNode } from '../support/node.ts';
 import { chartImages } from '../support/node-images.ts';
-import { ROOT } from '../support/root.ts';
 
 const pins = readVersions();
 const TOOLS = process.env.WIKI_TOOLS_DIR ?? '/var/cache/wiki-appliance';
@@ -38,7 +35,6 @@ describe('the appliance on a real node', { skip: controlPlaneSkip() || nodeSkip(
   let ingress: Ingress;
   let ns = '';
   let env: Record<string, string> = {};
-  let state = '';
 
   const pods = async (selector = '') => ((await cp.api('GET', `/api/v1/namespaces/${ns}/pods${selector ? `?labelSelector=${encodeURIComponent(selector)}` : ''}`)).items as Yaml[]);
   const apiPods = () => pods('app.kubernetes.io/component=api');
@@ -49,12 +45,7 @@ describe('the appliance on a real node', { skip: controlPlaneSkip() || nodeSkip(
   /** SQL as the wiki's own role, through `kubectl exec` into the PostgreSQL container (its env names the role). */
   const sql = async (query: string) => (await cp.kubectl(['exec', '--namespace', ns, 'wiki-postgresql-0', '--', 'sh', '-c',
     'PGPASSWORD="$WIKI_DB_PASSWORD" psql --no-psqlrc -At --username="$WIKI_DB_USER" --dbname="$WIKI_DB_NAME" -c "$0"', query])).stdout.trim();
-  /** `wiki <args>` as operators run it (a link to the entrypoint), with the kubeconfig the boot wrote. */
-  const wiki = (args: string[], input?: string) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', join(state, 'bin', 'wiki'), ...args], { cwd: ROOT, env: { ...env, HOME: process.env.HOME ?? '/root' }, maxBuffer: 1 << 28 },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }));
-    child.stdin!.end(input ?? '');
-  });
+  let wiki: ReturnType<typeof wikiCommand>;
   const bootWith = async (apiRef: string) => {
     const b = await boot({ ...env, WIKI_HOME: fakeHome({ apiRef }) }, { until: ready, timeoutMs: 420_000 });
     assert.equal(b.code, 0, b.output);
@@ -77,9 +68,8 @@ describe('the appliance on a real node', { skip: controlPlaneSkip() || nodeSkip(
     ns = await cp.namespace('wiki');
     ingress = await startIngress(cp, ns);
     const w = world({}, fakeHome({ apiRef: API_REFS[0] }), { cluster: { kubeconfig: cp.kubeconfig } });
-    state = w.state;
     env = { ...w.env, WIKI_PROBE_URL: ingress.url, WIKI_NAMESPACE: ns, WIKI_RELEASE_TIMEOUT_S: '300', WIKI_VERIFY_TIMEOUT_S: '240' };
-    symlinkSync(join(ROOT, 'start-cluster.ts'), join(state, 'bin', 'wiki'));
+    wiki = wikiCommand(w.state, env);
     console.log(`# first boot READY in ${((await bootWith(API_REFS[0]!)).ms / 1000).toFixed(1)} s (install with --wait, then the probe through the Ingress)`);
   });
   after(async () => {

@@ -1,5 +1,5 @@
 /** Harness for the bootstrap: fake host trees, a fake bundle, the fake toolchain on PATH, a fake service. */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -177,6 +177,20 @@ export function world(shape: HostShape = {}, home = fakeHome(), { cluster }: { c
     Object.assign(env, { PATH: `${bin}:${process.env.PATH}`, FAKE_KUBECONFIG: cluster.kubeconfig });
   }
   return { state, root, home, env };
+}
+
+/**
+ * `wiki <args>` as operators run it in the container (a link to the entrypoint in the world's `state`/bin),
+ * with the world's `env`, so the kubeconfig its boot wrote; `input` goes to its stdin.
+ */
+export function wikiCommand(state: string, env: Record<string, string>) {
+  const link = join(state, 'bin', 'wiki');
+  symlinkSync(join(ROOT, 'start-cluster.ts'), link);
+  return (args: string[], input?: string) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', link, ...args], { cwd: ROOT, env: { ...env, HOME: process.env.HOME ?? '/root' }, maxBuffer: 1 << 28 },
+      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }));
+    child.stdin!.end(input ?? '');
+  });
 }
 
 export const argvOf = (calls: Boot['calls']) => calls.map((c) => `${c.tool} ${c.args.join(' ')}`);

@@ -22,10 +22,14 @@ export type Daemons = {
   peakRss(): Record<string, number>;
 };
 
-export const tail = (log: string, lines = 15) => { try { return readFileSync(log, 'utf8').split('\n').slice(-lines).join('\n'); } catch { return ''; } };
+const tail = (log: string, lines = 15) => { try { return readFileSync(log, 'utf8').split('\n').slice(-lines).join('\n'); } catch { return ''; } };
+
+/** This process's environment with `extra` added; a key set to undefined is left out. */
+export const childEnv = (extra: Record<string, string | undefined> = {}) =>
+  Object.fromEntries(Object.entries({ ...process.env, ...extra }).filter((e): e is [string, string] => e[1] !== undefined));
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */
-export async function terminate(child: ChildProcess, graceMs = 10_000) {
+async function terminate(child: ChildProcess, graceMs = 10_000) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
@@ -52,8 +56,7 @@ export function daemons(dir: string, onKill: () => void = () => undefined): Daem
     start(name, bin, args, env = {}) {
       const log = join(dir, `${name}.log`);
       const fd = openSync(log, 'a');
-      const merged = Object.entries({ ...process.env, ...env }).filter((e): e is [string, string] => e[1] !== undefined);
-      const child = spawn(bin, args, { stdio: ['ignore', fd, fd], env: Object.fromEntries(merged) });
+      const child = spawn(bin, args, { stdio: ['ignore', fd, fd], env: childEnv(env) });
       closeSync(fd);
       child.once('exit', (code, signal) => { if (!stopping) died.abort(new Error(`${name} exited (${code ?? signal}): ${tail(log)}`)); });
       children.push({ name, child, log });

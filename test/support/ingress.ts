@@ -15,7 +15,7 @@ export type Ingress = { url: string; close(): Promise<void> };
 type Route = { path: string; exact: boolean; service: string; port: number | string };
 
 /** The backend of the longest path of `routes` that matches `path` (Prefix matches whole segments). */
-export function pickRoute(routes: Route[], path: string): Route | undefined {
+function pickRoute(routes: Route[], path: string): Route | undefined {
   const matches = routes.filter((r) => r.exact ? path === r.path
     : r.path === '/' || path === r.path || path.startsWith(r.path.endsWith('/') ? r.path : `${r.path}/`));
   return matches.sort((a, b) => b.path.length - a.path.length || Number(b.exact) - Number(a.exact))[0];

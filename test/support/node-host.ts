@@ -14,27 +14,38 @@ export const iptables = (...args: string[]) => spawnSync('iptables', ['-w', ...a
 /** Every cgroup v1 hierarchy (or the v2 root) mounted under /sys/fs/cgroup, as directories. */
 export const cgroupMounts = () => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' '))
   .filter((f) => f[4]?.startsWith('/sys/fs/cgroup') && ['cgroup', 'cgroup2'].includes(f[f.indexOf('-') + 1] ?? '')).map((f) => f[4]!);
-/** What a stopped node left on this machine, by kind: processes of its dir, mounts, cgroups, the bridge, iptables chains. */
-export function nodeLeftovers(): string[] {
-  const left: string[] = [];
-  for (const m of readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? '')) if (m.includes(`/${NODE.dirPrefix}`)) left.push(`mount ${m}`);
-  for (const c of cgroupMounts()) if (existsSync(join(c, NODE.cgroup))) left.push(`cgroup ${join(c, NODE.cgroup)}`);
-  if (existsSync(`/sys/class/net/${NODE.bridge}`)) left.push(`bridge ${NODE.bridge}`);
-  for (const table of ['filter', 'nat', 'mangle']) {
-    for (const l of (iptables('-t', table, '-S').stdout ?? '').split('\n')) {
-      const chain = /^-N (\S+)/.exec(l)?.[1];
-      if (chain && /^(KUBE-|CNI-|WIKI-)/.test(chain)) left.push(`iptables -t ${table} chain ${chain}`);
-    }
-  }
+/** Every mount point on this machine. */
+export const mountPoints = () => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? '').filter(Boolean);
+/** `pid command line` of every process whose command line contains `text`. */
+export function processesNaming(text: string): [number, string][] {
+  const found: [number, string][] = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmd.includes(`/${NODE.dirPrefix}`)) left.push(`process ${pid} ${cmd.replaceAll('\0', ' ').slice(0, 200)}`);
+      if (cmd.includes(text)) found.push([Number(pid), cmd.replaceAll('\0', ' ')]);
     } catch { /* gone */ }
   }
+  return found;
+}
+/** The chains a node makes: kube-proxy's and the kubelet's KUBE-*, the bridge plugin's CNI-*, ours. */
+const OURS = /^(KUBE-|CNI-|WIKI-)/;
+/** A table's rules as `iptables -S` prints them (none without iptables or root), and the node's chains among them. */
+const rulesOf = (table: string) => {
+  const rules = (iptables('-t', table, '-S').stdout ?? '').split('\n');
+  return { rules, chains: rules.map((l) => /^-N (\S+)/.exec(l)?.[1]).filter((c): c is string => !!c && OURS.test(c)) };
+};
+const TABLES = ['filter', 'nat', 'mangle'];
+
+/** What a stopped node left on this machine, by kind: processes of its dir, mounts, cgroups, the bridge, iptables chains. */
+export function nodeLeftovers(): string[] {
+  const left: string[] = [];
+  for (const m of mountPoints()) if (m.includes(`/${NODE.dirPrefix}`)) left.push(`mount ${m}`);
+  for (const c of cgroupMounts()) if (existsSync(join(c, NODE.cgroup))) left.push(`cgroup ${join(c, NODE.cgroup)}`);
+  if (existsSync(`/sys/class/net/${NODE.bridge}`)) left.push(`bridge ${NODE.bridge}`);
+  for (const table of TABLES) for (const chain of rulesOf(table).chains) left.push(`iptables -t ${table} chain ${chain}`);
+  for (const [pid, cmd] of processesNaming(`/${NODE.dirPrefix}`)) left.push(`process ${pid} ${cmd.slice(0, 200)}`);
   return left;
 }
-
 
 /** SIGKILLs every process in the node's cgroups (containers whose shim is gone), then removes the groups bottom-up. */
 export function removeNodeCgroups() {
@@ -49,16 +60,14 @@ export function removeNodeCgroups() {
   for (const c of cgroupMounts()) if (existsSync(join(c, NODE.cgroup))) remove(join(c, NODE.cgroup));
 }
 
-/** Removes the iptables chains a node makes (kube-proxy's and the kubelet's KUBE-*, the bridge plugin's CNI-*, ours), and every jump to them. */
+/** Removes the node's iptables chains, and every jump to them. */
 export function removeNodeChains() {
-  const ours = /^(KUBE-|CNI-|WIKI-)/;
-  for (const table of ['filter', 'nat', 'mangle']) {
-    const rules = (iptables('-t', table, '-S').stdout ?? '').split('\n');
-    const chains = rules.map((l) => /^-N (\S+)/.exec(l)?.[1]).filter((c): c is string => !!c && ours.test(c));
+  for (const table of TABLES) {
+    const { rules, chains } = rulesOf(table);
     // Jumps from chains that stay (INPUT, FORWARD, POSTROUTING, DOCKER's…) go one by one.
     for (const l of rules) {
       const m = /^-A (\S+) (.*-j (\S+).*)$/.exec(l);
-      if (m && !ours.test(m[1]!) && ours.test(m[3]!)) iptables('-t', table, '-D', m[1]!, ...splitRule(m[2]!));
+      if (m && !OURS.test(m[1]!) && OURS.test(m[3]!)) iptables('-t', table, '-D', m[1]!, ...splitRule(m[2]!));
     }
     for (const c of chains) iptables('-t', table, '-F', c);
     for (const c of chains) iptables('-t', table, '-X', c);

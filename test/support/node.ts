@@ -8,16 +8,16 @@
  * process, mount, cgroup, bridge or iptables chain (scripts/leftovers.ts checks).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { waitFor } from '../../bootstrap/run/wait.ts';
 import { issue, run, type ControlPlane, type Run } from './control-plane.ts';
 import { daemons } from './daemons.ts';
-import { cgroupMounts, iptables, NODE, nodeLeftovers, removeNodeCgroups, removeNodeChains } from './node-host.ts';
+import { cgroupMounts, iptables, mountPoints, NODE, nodeLeftovers, processesNaming, removeNodeCgroups, removeNodeChains } from './node-host.ts';
 import { freePort } from './postgres.ts';
 import { registryLaunch } from './registry.ts';
-import { which } from './tools.ts';
+import { skipUnlessCi, which } from './tools.ts';
 
 export { NODE, nodeLeftovers };
 export const NODE_TOOLS = ['kubelet', 'kube-proxy', 'containerd', 'containerd-shim-runc-v2', 'crictl', 'coredns', 'registry'];
@@ -61,16 +61,11 @@ export function nodeMissing(): string | undefined {
 }
 
 /** A describe's `skip`: the reason a real node cannot run; with CI=true that is a failure instead. */
-export function nodeSkip(): string | false {
-  const why = nodeMissing();
-  if (!why) return false;
-  if (process.env.CI === 'true') throw new Error(why);
-  return why;
-}
+export const nodeSkip = () => skipUnlessCi(nodeMissing());
 
 const sh = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' });
 /** Mount points under `dir`, deepest first. */
-const mountsUnder = (dir: string) => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? '')
+const mountsUnder = (dir: string) => mountPoints()
   .filter((m) => m === dir || m.startsWith(`${dir}/`)).sort((a, b) => b.length - a.length);
 
 /** containerd's configuration (version 3, containerd 2.x): everything under `dir`, CRI pods through runc and the CNI bridge. */
@@ -239,9 +234,7 @@ export async function startNode(cp: ControlPlane, { address, registryDir, sandbo
       await crictl(['rmp', '--force', '--all'], { check: false, timeoutMs: 60_000 }).catch(() => undefined);
       await procs.stop([['kube-proxy', 'coredns'], ['containerd', 'registry']]);
       // A shim outlives containerd by design; with its containers gone it should have exited.
-      for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-        try { if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(sock)) process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
-      }
+      for (const [pid] of processesNaming(sock)) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
       cleanup();
     };
     const peakMemory = () => {
@@ -256,11 +249,4 @@ export async function startNode(cp: ControlPlane, { address, registryDir, sandbo
     cleanup();
     throw new Error(`the real node did not start: ${(err as Error).message}\n${logs}`);
   }
-}
-
-/** The size of a directory tree in bytes (the registry cache, for the closing figures). */
-export function treeBytes(path: string): number {
-  if (!existsSync(path)) return 0;
-  const s = statSync(path);
-  return s.isDirectory() ? readdirSync(path).reduce((n, e) => n + treeBytes(join(path, e)), 0) : s.size;
 }

@@ -7,6 +7,13 @@ export function which(tool: string): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
+/** A describe's `skip`: `why` a layer cannot run here, or false; with CI=true a reason is a failure instead. */
+export function skipUnlessCi(why: string | undefined): string | false {
+  if (!why) return false;
+  if (process.env.CI === 'true') throw new Error(why);
+  return why;
+}
+
 /** Returns the tool's path, or skips the test (outside CI) / throws (CI=true). */
 export function requireTool(t: TestContext, tool: string): string | undefined {
   const path = which(tool);
