@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { ArgvError, HELP_OPTION, optionLines, parseOptions, synopsis, type Options } from '../args.ts';
 import { kubectl } from '../cluster/kube.ts';
 import { BackupFormatError, checkDump, formatCounts, PG_DUMP_ARGS, PSQL_RESTORE_ARGS, restoredCounts, restoreScript } from './backup-sql.ts';
 import { COMPONENTS, inPostgres, postgresPod, selector, type Component } from './pods.ts';
 import { status } from './status.ts';
+import { writeAtomic } from '../run/files.ts';
 import type { Ctx } from '../context.ts';
 
 /** One operator subcommand (`wiki <command>` in the image, the same program as the entrypoint). */
@@ -79,7 +80,7 @@ export async function runOperator(command: CommandName, { values, argument }: Co
       const r = await kubectl(ctx, inPostgres(ctx.cfg.namespace, pod, 'pg_dump', PG_DUMP_ARGS, { stdin: false }), { maxBuffer: MAX_DUMP_BYTES });
       const dump = `${r.stdout}\n`;
       const counts = checkDump(dump);
-      if (output) writeFileSync(output, dump, { mode: 0o600 });
+      if (output) writeAtomic(output, dump);
       else io.out(dump);
       say(`${formatCounts(counts)} from ${pod}${output ? ` to ${output}` : ''}`);
       return 0;
