@@ -15,9 +15,9 @@ export type Exec = {
 };
 
 export class CommandError extends Error {
-  constructor(readonly argv: string[], readonly result: RunResult) {
+  constructor(readonly argv: string[], readonly result: RunResult, how = `exited ${result.exitCode}`) {
     const detail = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ');
-    super(`\`${argv.join(' ')}\` exited ${result.exitCode}${detail ? `: ${detail}` : ''}`);
+    super(`\`${argv.join(' ')}\` ${how}${detail ? `: ${detail}` : ''}`);
   }
 }
 
@@ -39,6 +39,7 @@ export function createExec({ log, dryRun = false, env = {} }: { log: Log; dryRun
       if (r.isCanceled) throw opts.signal?.reason ?? new Error(`\`${formatArgv(argv)}\` was cancelled`);
       if (r.timedOut) throw new Error(`\`${formatArgv(argv)}\` timed out after ${Math.round((opts.timeoutMs ?? 0) / 1000)}s`);
       const result = { exitCode: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+      if (r.signal) throw new CommandError(argv, result, `was killed by ${r.signal}`);
       if (r.failed && r.exitCode === undefined) throw new Error(`cannot run ${argv[0]}: ${r.shortMessage}`);
       if (opts.check !== false && result.exitCode !== 0) throw new CommandError(argv, result);
       return result;
