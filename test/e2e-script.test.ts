@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { renderAppliance } from './support/helm.ts';
 import { freePort } from './support/postgres.ts';
 import { startPostgresPod, type PostgresPod } from './support/postgres-pod.ts';
 import { ROOT } from './support/root.ts';
-import { requireTool } from './support/tools.ts';
+import { requirePgClients, requireTool } from './support/tools.ts';
 
 const PG_BIN = process.env.WIKI_PG_BIN;
 const IMAGE = 'wiki-appliance:e2e-amd64';
@@ -115,11 +115,7 @@ const dockerCalls = (state: string) => readFileSync(join(state, 'calls.jsonl'), 
 
 const needTools = (t: TestContext) => {
   if (!requireTool(t, 'jq') || !requireTool(t, 'curl')) return false;
-  if (PG_BIN && existsSync(join(PG_BIN, 'pg_dump')) && existsSync(join(PG_BIN, 'psql'))) return true;
-  const why = 'pg_dump/psql 18 not found (WIKI_PG_BIN; scripts/test installs them)';
-  if (process.env.CI === 'true') throw new Error(why);
-  t.skip(why);
-  return false;
+  return requirePgClients(t);
 };
 
 const PHASES = ['api', 'logs', 'status', 'grafana', 'helm-test', 'backup-restore', 'restore-fresh', 'restart', 'grafana-password', 'kill-release', 'upgrade', 'budget'];

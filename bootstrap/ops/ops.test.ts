@@ -11,13 +11,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { appOn } from '../../test/support/api.ts';
 import { ROOT } from '../../test/support/root.ts';
 import { FAKES, fakeHome } from '../../test/support/appliance.ts';
 import { renderAppliance } from '../../test/support/helm.ts';
 import { startPostgresPod, type PostgresPod } from '../../test/support/postgres-pod.ts';
-import { requireTool } from '../../test/support/tools.ts';
+import { requirePgClients, requireTool } from '../../test/support/tools.ts';
 
 const PG_BIN = process.env.WIKI_PG_BIN;
 
@@ -40,14 +40,6 @@ function world() {
   return { state, env: { FAKE_STATE: state, WIKI_STATE_DIR: join(state, 'wiki'), WIKI_HOME: fakeHome() } };
 }
 
-const needPgClients = (t: TestContext) => {
-  if (PG_BIN && existsSync(join(PG_BIN, 'pg_dump')) && existsSync(join(PG_BIN, 'psql'))) return true;
-  const why = 'pg_dump/psql 18 not found (WIKI_PG_BIN; scripts/test installs them)';
-  if (process.env.CI === 'true') throw new Error(why);
-  t.skip(why);
-  return false;
-};
-
 for (const layout of ['this chart', 'previous chart'] as const) {
   describe(`wiki backup / wiki restore in the chart's PostgreSQL container (a volume made by ${layout}), real PostgreSQL 18`, () => {
     let src: PostgresPod;
@@ -68,7 +60,7 @@ for (const layout of ['this chart', 'previous chart'] as const) {
     let dump = '';
 
     before(async (t) => {
-      if (!needPgClients(t as never) || !requireTool(t as never, 'helm')) return;
+      if (!requirePgClients(t as never) || !requireTool(t as never, 'helm')) return;
       [src, dst] = await Promise.all([startPostgresPod(renderAppliance(), layout), startPostgresPod(renderAppliance(), layout)]);
       // The API migrates as its own role, as its pods do on first start.
       srcApp = await appOn(src.apiUrl, { reset: false });
@@ -82,13 +74,13 @@ for (const layout of ['this chart', 'previous chart'] as const) {
     after(async () => { await srcApp?.close(); await dstApp?.close(); await src?.destroy(); await dst?.destroy(); });
 
     it('the pod\'s environment has no POSTGRES_DB: the exec reaches the wiki database through WIKI_DB_*', (t) => {
-      if (!needPgClients(t) || !requireTool(t, 'helm')) return;
+      if (!requirePgClients(t) || !requireTool(t, 'helm')) return;
       assert.equal(src.execEnv.POSTGRES_DB, undefined);
       assert.equal(src.execEnv.PGPASSWORD, undefined, 'the fake sets nothing the chart does not');
     });
 
     it('backup: the data of the wiki database, row counts on stderr', (t) => {
-      if (!needPgClients(t) || !requireTool(t, 'helm')) return;
+      if (!requirePgClients(t) || !requireTool(t, 'helm')) return;
       const r = wiki(['backup'], inPod(src));
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stderr, 'wiki backup: 3 users, 2 posts from wiki-postgresql-0\n');
@@ -100,7 +92,7 @@ for (const layout of ['this chart', 'previous chart'] as const) {
     });
 
     it('restore into a second, fresh appliance: same rows and ids, and the next user gets the next id', async (t) => {
-      if (!needPgClients(t) || !dump) return;
+      if (!requirePgClients(t) || !dump) return;
       const r = wiki(['restore'], inPod(dst), dump);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stderr, 'wiki restore: 3 users, 2 posts restored into wiki-postgresql-0 (the backup held 3 users, 2 posts)\n');
@@ -110,7 +102,7 @@ for (const layout of ['this chart', 'previous chart'] as const) {
     });
 
     it('restore into a database with rows: refused without --force, nothing changed', async (t) => {
-      if (!needPgClients(t) || !dump) return;
+      if (!requirePgClients(t) || !dump) return;
       const before = await rows(dstApp);
       const r = wiki(['restore'], inPod(dst), dump);
       assert.equal(r.code, 1);
@@ -119,7 +111,7 @@ for (const layout of ['this chart', 'previous chart'] as const) {
     });
 
     it('restore --force -i FILE on the same appliance: replaces the rows in one transaction', async (t) => {
-      if (!needPgClients(t) || !dump) return;
+      if (!requirePgClients(t) || !dump) return;
       const file = join(w.state, 'wiki.sql');
       writeFileSync(file, dump);
       for (const pod of [dst, src]) {
@@ -132,7 +124,7 @@ for (const layout of ['this chart', 'previous chart'] as const) {
     });
 
     it('garbage, a cut-off file, or a dump failing half-way: a clear error, and nothing changed', async (t) => {
-      if (!needPgClients(t) || !dump) return;
+      if (!requirePgClients(t) || !dump) return;
       const before = await rows(dstApp);
       const env = inPod(dst);
       const garbage = wiki(['restore', '--force'], env, 'DROP TABLE users;\n');
