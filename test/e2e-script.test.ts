@@ -104,7 +104,7 @@ async function e2e(container: string, { env = {} as Record<string, string>, fake
       cwd: ROOT, timeout: 300_000, maxBuffer: 1 << 26,
       env: {
         ...process.env, PATH: `${FAKES}:${process.env.PATH}`, FAKE_STATE: state, E2E_OUT: out, WIKI_PG_BIN: PG_BIN ?? '', ...world,
-        E2E_STATS_INTERVAL_S: '0.2', E2E_POLL_S: '0.1', E2E_KILL_POLL_S: '0.05', E2E_READY_TIMEOUT_S: '60', FAKE_BOOT_MS: '4000',
+        E2E_STATS_INTERVAL_S: '1', E2E_POLL_S: '0.5', E2E_KILL_POLL_S: '0.2', E2E_READY_TIMEOUT_S: '60', FAKE_BOOT_MS: '4000',
         E2E_IMAGE: IMAGE, E2E_UPGRADE_IMAGE: REBUILT, E2E_FRESH_PORT: String(fresh.port), GRAFANA_ADMIN_PASSWORD: 'admin', ...env,
       },
     }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, output: stdout + stderr, state, out }));
