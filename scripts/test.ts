@@ -9,13 +9,15 @@
 import { $ } from 'zx';
 import { nodeLeftovers } from '../test/support/node-host.ts';
 import { leftovers } from './leftovers.ts';
-import { ms, since, Steps } from './lib/steps.ts';
+import { cpuFloor, cpuStat, ms, since, Steps } from './lib/steps.ts';
 import { setup } from './setup.ts';
 
 // scripts/test hands over when it started and what it timed (the npm step).
 const tAll = Number(process.env.WIKI_SETUP_T0) || ms();
+const cpu0 = process.env.WIKI_SETUP_CPU0 ? cpuStat(process.env.WIKI_SETUP_CPU0) : cpuStat();
 const steps = new Steps(process.env.WIKI_SETUP_TIMINGS?.split(',').filter(Boolean));
 delete process.env.WIKI_SETUP_T0;
+delete process.env.WIKI_SETUP_CPU0;
 delete process.env.WIKI_SETUP_TIMINGS;
 
 try {
@@ -36,13 +38,14 @@ const files = process.argv.length > 2 ? process.argv.slice(2)
 // Marks every process the tests start (not the engine setup may have started), for scripts/leftovers.ts.
 const run = `${process.pid}-${Math.floor(Math.random() * 32768)}`;
 const t0 = ms();
+const cpuTests = cpuStat();
 const tests = await $({ stdio: 'inherit', nothrow: true, env: { ...process.env, WIKI_TEST_RUN: run } })`node --import tsx --test --test-concurrency=${process.env.WIKI_TEST_CONCURRENCY || '4'} --test-timeout=900000 ${files}`;
 let status = tests.exitCode ?? 1;
-console.log(`-- tests: ${since(t0)}`);
+console.log(`-- tests: ${since(t0)}; CPU: ${cpuFloor(cpuTests, ms() - t0)}`);
 const { out, took } = await lint;
 if (out.ok) console.log(`-- lint: ${took} (beside the tests)`);
 else { process.stdout.write(out.stdall); console.log('-- lint: FAILED'); status = 1; }
 // This process's own live children (tsx's esbuild service, say) are not leftovers.
 if (!(await leftovers(run, process.pid, nodeLeftovers))) status = 1;
-console.log(`\n-- whole run: ${since(tAll)}`);
+console.log(`\n-- whole run: ${since(tAll)}; CPU: ${cpuFloor(cpu0, ms() - tAll)}`);
 process.exit(status);

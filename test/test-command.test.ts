@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { it } from 'node:test';
-import { Steps } from '../scripts/lib/steps.ts';
+import { cpuFloor, cpuStat, Steps } from '../scripts/lib/steps.ts';
 import { setup, SETUP } from '../scripts/setup.ts';
 import { ROOT } from './support/root.ts';
 
@@ -65,4 +65,12 @@ it('a step runs only when its cache check finds nothing, under `== name` and `--
   assert.deepEqual(ran, ['b', 'b after']);
   assert.deepEqual(out.map((l) => l.replace(/\d+\.\ds/g, 'T')), ['\n== a', 'a v1: cached', '-- a: T', '\n== b', '-- b: T']);
   assert.match(steps.summary(Date.now() - 2500), /^2\.\ds \(npm 1\.0s, a 0\.\ds, b 0\.\ds\)$/);
+});
+
+it('the CPU floor: busy jiffies of /proc/stat (idle and iowait are not), over a span of busy and idle', () => {
+  // /proc/stat's first line: user nice system idle iowait irq softirq steal guest guest_nice (proc(5)).
+  assert.deepEqual(cpuStat('cpu  100 5 50 800 20 3 2 0 7 0'), { busy: 160, total: 980 });
+  // A machine that spins both cores for the span: the floor is the whole span, and the run 1.00× it.
+  const spun = { busy: cpuStat().busy - 1e9, total: cpuStat().total - 1e9 };
+  assert.match(cpuFloor(spun, 10_000, 2), /^20 core-s busy on 2 cores \(the whole machine\): floor 10 s, this run 1\.00× it$/);
 });

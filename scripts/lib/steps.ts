@@ -2,6 +2,8 @@
  * The scripts' one timing helper: `step(name, fn)` prints `== name`, runs fn, then `-- name: 1.2s`,
  * and records the time for a summary line (`-- setup: 3.1s (helm 0.1s, …)`, which tests and CI logs read).
  */
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { spinner } from 'zx';
 
 /** Milliseconds since the epoch: comparable across processes (scripts/test hands its start time over). */
@@ -43,4 +45,22 @@ export async function withTicker<T>(doing: string, fn: () => Promise<T>): Promis
   const t0 = ms();
   const ticker = setInterval(() => console.log(`  ... still ${doing} (${Math.round((ms() - t0) / 1000)} s)`), 30_000);
   try { return await fn(); } finally { clearInterval(ticker); }
+}
+
+/** The machine's CPU counters from a /proc/stat `cpu` line (this one's by default): busy and all jiffies, every core. */
+export function cpuStat(line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!) {
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1, 9).map(Number) as number[];
+  const busy = user! + nice! + system! + irq! + softirq! + steal!;
+  return { busy, total: busy + idle! + iowait! };
+}
+
+/**
+ * The CPU time the run used, from the whole machine's counters (docker builds and daemons count, which a
+ * parent's rusage misses), as a floor: busy core-seconds ÷ cores is the shortest the run could take here.
+ */
+export function cpuFloor(from: { busy: number; total: number }, wallMs: number, cores = cpus().length) {
+  const to = cpuStat();
+  const busyS = ((to.busy - from.busy) / Math.max(1, to.total - from.total)) * cores * (wallMs / 1000);
+  const floor = busyS / cores;
+  return `${busyS.toFixed(0)} core-s busy on ${cores} cores (the whole machine): floor ${floor.toFixed(0)} s, this run ${(wallMs / 1000 / Math.max(1, floor)).toFixed(2)}× it`;
 }
