@@ -8,6 +8,7 @@ import { postJson, startApiProcess } from '../test/support/api.ts';
 import { ROOT } from '../test/support/root.ts';
 import { untilOk } from '../test/support/http.ts';
 import { startPostgres, type TestPostgres } from '../test/support/postgres.ts';
+import { nodeArgs, programFile } from '../test/support/programs.ts';
 
 let pg: TestPostgres;
 let admin: postgres.Sql;
@@ -21,7 +22,7 @@ before(async () => { pg = await startPostgres(); admin = postgres(pg.url, { max:
 after(async () => { await admin.end({ timeout: 1 }); await pg.destroy(); });
 
 describe('configuration', () => {
-  const run = (env: Record<string, string>) => spawnSync(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
+  const run = (env: Record<string, string>) => spawnSync(process.execPath, nodeArgs(programFile('api/server')), {
     cwd: ROOT, encoding: 'utf8', timeout: 20_000, env: { PATH: process.env.PATH!, ...env },
   });
 

@@ -1,7 +1,8 @@
 /**
  * The test command's TypeScript part, run by scripts/test once node_modules exist (its `npm` step):
  * the other setup steps (scripts/setup.ts), one timed step per scripts/setup/<step>.ts (cached under $WIKI_TOOLS_DIR,
- * idempotent), then the test files (all, or those given; WIKI_TEST_CONCURRENCY at once) beside
+ * idempotent), `npm run build` (the tests start the compiled programs, as the images do), then the test files (all,
+ * or those given; WIKI_TEST_CONCURRENCY at once, those that mostly wait first) beside
  * `npm run lint` (ESLint, an incremental tsc and the shell linter), then fails the run if a process the
  * tests started is still running. The steps' variables (WIKI_PG_BIN, DOCKER_HOST, PATH…) reach the
  * test run through this process's environment.
@@ -29,6 +30,12 @@ try {
 }
 console.log(`\n-- setup: ${steps.summary(tAll)}`);
 
+// The programs the images ship, compiled as the images run them: the tests start these (test/support/programs.ts).
+const tBuild = ms();
+const build = await $({ nothrow: true, quiet: true })`npm run -s build`;
+if (!build.ok) { process.stdout.write(build.stdall); console.log('-- build: FAILED'); process.exit(1); }
+console.log(`-- build: ${since(tBuild)} (dist/, for the tests)`);
+
 // Lint and type check beside the tests (they run TypeScript through tsx, which does not check types).
 const tLint = ms();
 const lint = (async () => ({ out: await $({ nothrow: true, quiet: true })`npm run -s lint`, took: since(tLint) }))();
@@ -44,7 +51,7 @@ const files = process.argv.length > 2 ? process.argv.slice(2) : [...WAITING, ...
 const run = `${process.pid}-${Math.floor(Math.random() * 32768)}`;
 const t0 = ms();
 const cpuTests = cpuStat();
-const tests = await $({ stdio: 'inherit', nothrow: true, env: { ...process.env, WIKI_TEST_RUN: run } })`node --import tsx scripts/run-tests.ts ${files}`;
+const tests = await $({ stdio: 'inherit', nothrow: true, env: { ...process.env, WIKI_TEST_RUN: run, WIKI_TEST_DIST: `${process.cwd()}/dist` } })`node --import tsx scripts/run-tests.ts ${files}`;
 let status = tests.exitCode ?? 1;
 console.log(`-- tests: ${since(t0)}; CPU: ${cpuFloor(cpuTests, ms() - t0)}`);
 const { out, took } = await lint;

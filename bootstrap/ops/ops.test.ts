@@ -17,17 +17,18 @@ import { ROOT } from '../../test/support/root.ts';
 import { FAKES, fakeHome } from '../../test/support/appliance.ts';
 import { renderAppliance } from '../../test/support/helm.ts';
 import { startPostgresPod, type PostgresPod } from '../../test/support/postgres-pod.ts';
+import { nodeArgs, programFile } from '../../test/support/programs.ts';
 import { requirePgClients, requireTool } from '../../test/support/tools.ts';
 
 const PG_BIN = process.env.WIKI_PG_BIN;
 
 /** `wiki` as the image installs it: a link to the entrypoint program. */
 const WIKI = join(mkdtempSync(join(tmpdir(), 'wiki-bin-')), 'wiki');
-symlinkSync(join(ROOT, 'start-cluster.ts'), WIKI);
+symlinkSync(programFile('start-cluster'), WIKI);
 
 /** Runs `wiki <args>` (or the entrypoint by its own name) with the fakes on PATH; stdout and stderr apart. */
 function wiki(args: string[], env: Record<string, string>, input?: string, { program = WIKI } = {}) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', program, ...args], {
+  const r = spawnSync(process.execPath, [...nodeArgs(program), ...args], {
     cwd: ROOT, input, encoding: 'utf8', maxBuffer: 1 << 30,
     env: { PATH: `${FAKES}:${process.env.PATH}`, HOME: process.env.HOME ?? '/root', WIKI_PG_BIN: PG_BIN ?? '', ...env },
   });
@@ -232,7 +233,7 @@ describe('each command takes its own options; messages name the program run', ()
 
   it('errors and usage name the program as run: `wiki` through the link, `start-cluster` by its own name', () => {
     const w = world();
-    const asEntrypoint = wiki(['status', '--force'], w.env, undefined, { program: 'start-cluster.ts' });
+    const asEntrypoint = wiki(['status', '--force'], w.env, undefined, { program: programFile('start-cluster') });
     assert.equal(asEntrypoint.code, 2);
     assert.match(asEntrypoint.stderr, /^start-cluster status: unknown option --force\n\nusage: start-cluster status\n/);
     const bad = wiki(['status'], { ...w.env, WIKI_HOST_PORT: 'eighty' });

@@ -310,7 +310,7 @@ function apiWorkloads(kind) {
  * prints the bootstrap's lines (bootstrap/pipeline.ts, log.ts; README "What docker logs shows") as
  * time passes; one passing its release records a helm revision with the image's API in the volume's
  * state ($FAKE_STATE/vol-<volume>), where `docker exec … kubectl` and `wiki` read it. `docker exec`
- * runs `wiki` (the real start-cluster.ts) and `kubectl` (this fake) as the container would.
+ * runs `wiki` (the real start-cluster, compiled or from source) and `kubectl` (this fake) as the container would.
  * FAKE_LOSE_ROW=1 drops the last users row on its way into `wiki restore` (a failure to catch).
  */
 function applianceDocker() {
@@ -467,7 +467,9 @@ function applianceDocker() {
     const r = spawnSync(file[0], [...file.slice(1), ...list], { cwd: join(dirname(process.argv[1]), '../../..'), env: world, input, stdio: ['pipe', 'inherit', 'inherit'] });
     process.exitCode = r.status ?? 1;
   };
-  if (argv[0] === 'wiki') return run([process.execPath, '--import', 'tsx', 'start-cluster.ts'], argv.slice(1));
+  // As test/support/programs.ts: the compiled program the test command built, else the source through tsx.
+  const dist = process.env.WIKI_TEST_DIST;
+  if (argv[0] === 'wiki') return run(dist ? [process.execPath, join(dist, 'start-cluster.js')] : [process.execPath, '--import', 'tsx', 'start-cluster.ts'], argv.slice(1));
   if (argv[0] === 'kubectl') return run([join(dirname(process.argv[1]), 'kubectl')], argv.slice(1));
   // A passing run of the chart's two test pods (test-grafana reads as an anonymous viewer, whatever the password).
   if (argv[0] === 'helm' && argv[1] === 'test') {

@@ -10,6 +10,7 @@ import { createMetrics } from '../../api/lib/metrics.ts';
 import { untilOk } from './http.ts';
 import { ROOT } from './root.ts';
 import { freePort } from './postgres.ts';
+import { nodeArgs, programFile } from './programs.ts';
 
 /** Collects pino's JSON lines so tests can assert on logs. */
 export function logSink() {
@@ -33,10 +34,10 @@ export async function appOn(url: string, { reset = true } = {}) {
 
 export type ApiProcess = { url: string; port: number; child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
-/** `node --import tsx api/server.ts`, as `npm run api` runs it, on a free port; resolves once ready. */
+/** The API server (api/server, programs.ts: compiled as the image runs it, or from source) on a free port; resolves once ready. */
 export async function startApiProcess(env: Record<string, string>, { waitReady = true } = {}): Promise<ApiProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
+  const child = spawn(process.execPath, nodeArgs(programFile('api/server')), {
     cwd: ROOT, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { imageArch } from '../../bootstrap/config/arch.ts';
 import { API_REF_FILE, bundledImages } from '../../bootstrap/config/bundle.ts';
 import { readPins } from '../../bootstrap/config/pins.ts';
+import { nodeArgs, programFile } from './programs.ts';
 import { ROOT } from './root.ts';
 
 export const FAKES = join(ROOT, 'test/fakes/bin');
@@ -128,14 +129,14 @@ export function killLeftovers(state: string): string[] {
 }
 
 /**
- * Runs start-cluster.ts as the image would, against the fakes. `until` decides when to send
+ * Runs start-cluster (programs.ts) as the image would, against the fakes. `until` decides when to send
  * SIGTERM (called on every output chunk and with the calls so far); `twice` sends a second one.
  */
 export async function boot(env: Record<string, string>, opts: { args?: string[]; until?: (output: string, calls: Boot['calls']) => boolean; twice?: boolean; timeoutMs?: number } = {}): Promise<Boot> {
   const t0 = Date.now();
   const state = env.FAKE_STATE!;
   const calls = () => (existsSync(join(state, 'calls.jsonl')) ? readFileSync(join(state, 'calls.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'start-cluster.ts', ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [...nodeArgs(programFile('start-cluster')), ...(opts.args ?? [])], {
     cwd: ROOT, env: { PATH: `${FAKES}:${process.env.PATH}`, HOME: process.env.HOME ?? '/root', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -185,9 +186,9 @@ export function world(shape: HostShape = {}, home = fakeHome(), { cluster }: { c
  */
 export function wikiCommand(state: string, env: Record<string, string>) {
   const link = join(state, 'bin', 'wiki');
-  symlinkSync(join(ROOT, 'start-cluster.ts'), link);
+  symlinkSync(programFile('start-cluster'), link);
   return (args: string[], input?: string) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', link, ...args], { cwd: ROOT, env: { ...env, HOME: process.env.HOME ?? '/root' }, maxBuffer: 1 << 28 },
+    const child = execFile(process.execPath, [...nodeArgs(link), ...args], { cwd: ROOT, env: { ...env, HOME: process.env.HOME ?? '/root' }, maxBuffer: 1 << 28 },
       (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }));
     child.stdin!.end(input ?? '');
   });
