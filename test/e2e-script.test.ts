@@ -1,5 +1,5 @@
 /**
- * scripts/e2e, the check the GitHub workflow runs against a booted appliance, run here against what
+ * scripts/e2e.ts, the check the GitHub workflow runs against a booted appliance, run here against what
  * stands in for one: behind each appliance's port the real API on its own PostgreSQL 18 database and
  * the bootstrap tests' fake Grafana; the fake docker (test/fakes) for run, logs, restart, kill, stats
  * and exec, where `docker exec … wiki` runs the real `wiki` command (start-cluster.ts) whose backup
@@ -20,7 +20,7 @@ import { renderAppliance } from './support/helm.ts';
 import { freePort } from './support/postgres.ts';
 import { startPostgresPod, type PostgresPod } from './support/postgres-pod.ts';
 import { ROOT } from './support/root.ts';
-import { requirePgClients, requireTool } from './support/tools.ts';
+import { requirePgClients } from './support/tools.ts';
 
 const PG_BIN = process.env.WIKI_PG_BIN;
 const IMAGE = 'wiki-appliance:e2e-amd64';
@@ -100,7 +100,7 @@ async function e2e(container: string, { env = {} as Record<string, string>, fake
     FAKE_VOLUMES: JSON.stringify({ [VOLUME]: { podEnv: main.pod.execEnv, apiLog: main.log }, [`${container}-fresh-data`]: { podEnv: fresh.pod.execEnv, apiLog: fresh.log } }),
   };
   return new Promise((resolve) => {
-    execFile('bash', ['scripts/e2e', `http://127.0.0.1:${main.port}`, container], {
+    execFile(process.execPath, ['--import', 'tsx', 'scripts/e2e.ts', `http://127.0.0.1:${main.port}`, container], {
       cwd: ROOT, timeout: 300_000, maxBuffer: 1 << 26,
       env: {
         ...process.env, PATH: `${FAKES}:${process.env.PATH}`, FAKE_STATE: state, E2E_OUT: out, WIKI_PG_BIN: PG_BIN ?? '', ...world,
@@ -113,14 +113,11 @@ async function e2e(container: string, { env = {} as Record<string, string>, fake
 const dockerCalls = (state: string) => readFileSync(join(state, 'calls.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { tool: string; args: string[] })
   .filter((c) => c.tool === 'docker').map((c) => c.args.join(' '));
 
-const needTools = (t: TestContext) => {
-  if (!requireTool(t, 'jq') || !requireTool(t, 'curl')) return false;
-  return requirePgClients(t);
-};
+const needTools = (t: TestContext) => requirePgClients(t);
 
 const PHASES = ['api', 'logs', 'status', 'grafana', 'helm-test', 'backup-restore', 'restore-fresh', 'restart', 'grafana-password', 'kill-release', 'upgrade', 'budget'];
 
-describe('scripts/e2e', () => {
+describe('scripts/e2e.ts', () => {
   before(async () => {
     grafana = await fakeService({ mode: 'ok', password: 'admin', users: 0 });
     main = await appliance();

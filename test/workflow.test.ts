@@ -71,11 +71,11 @@ it('loads br_netfilter on the runner before the appliance boots, and reads the f
   const netfilter = first(/^sudo modprobe br_netfilter$/m);
   assert.ok(boot > 0 && netfilter >= 0 && netfilter < boot, `br_netfilter (step ${netfilter}) before the boot (step ${boot})`);
   assert.match(steps[netfilter]!.run!, /sysctl -w net\.bridge\.bridge-nf-call-iptables=1/);
-  // Anything that may restart the container: docker restart/stop/kill/start, or scripts/e2e (which does).
-  const restart = first(/docker (restart|stop|kill|start|rm)\b|^scripts\/e2e /m);
+  // Anything that may restart the container: docker restart/stop/kill/start, or scripts/e2e.ts (which does).
+  const restart = first(/docker (restart|stop|kill|start|rm)\b|\bscripts\/e2e\.ts /m);
   const peak = first(/\/sys\/fs\/cgroup\/memory\.peak/);
   assert.ok(peak > boot && peak < restart, `memory.peak read (step ${peak}) after the boot (step ${boot}) and before the first restart (step ${restart})`);
-  assert.match(steps[peak]!.run!, /E2E_BOOT_MEMORY_PEAK=\$peak" >> "\$GITHUB_ENV"/, 'handed to scripts/e2e');
+  assert.match(steps[peak]!.run!, /E2E_BOOT_MEMORY_PEAK=\$peak" >> "\$GITHUB_ENV"/, 'handed to scripts/e2e.ts');
   assert.match(steps[boot + 1]!.run!, /READY in/, 'read once READY');
 });
 
@@ -95,9 +95,9 @@ it('logs in to Docker Hub only when the repository has credentials, with a versi
   assert.doesNotMatch(text, /^\s*if:.*secrets\./m);
 });
 
-it('hands scripts/e2e the booted image and a rebuild with a different API, and puts image sizes and the summary in the job summary', () => {
+it('hands scripts/e2e.ts the booted image and a rebuild with a different API, and puts image sizes and the summary in the job summary', () => {
   const job = (parse(text) as Workflow).jobs.e2e!;
-  const e2e = job.steps.find((s) => /^scripts\/e2e /.test(s.run ?? ''))!;
+  const e2e = job.steps.find((s) => /^node --import tsx scripts\/e2e\.ts /.test(s.run ?? ''))!;
   assert.equal(e2e.env?.E2E_IMAGE, '${{ env.IMAGE }}');
   assert.equal(e2e.env?.E2E_UPGRADE_IMAGE, '${{ env.UPGRADE_IMAGE }}');
   assert.match(e2e.env?.E2E_FRESH_PORT ?? '', /^\d+$/);
@@ -111,7 +111,7 @@ it('hands scripts/e2e the booted image and a rebuild with a different API, and p
   assert.match(summary.run!, /cat "\$E2E_OUT\/timings\.txt" "\$E2E_OUT\/summary\.md"/);
 });
 
-it('builds both architectures on native runners, starts with only --privileged -p 8080:8080, runs scripts/e2e, uploads the logs', () => {
+it('builds both architectures on native runners, starts with only --privileged -p 8080:8080, runs scripts/e2e.ts, uploads the logs', () => {
   const wf = parse(text);
   const job = wf.jobs.e2e;
   assert.deepEqual(job.strategy.matrix.include, [{ arch: 'amd64', runner: 'ubuntu-24.04' }, { arch: 'arm64', runner: 'ubuntu-24.04-arm' }]);
@@ -121,9 +121,30 @@ it('builds both architectures on native runners, starts with only --privileged -
   assert.match(runs, /docker build -f Dockerfile\.cluster --platform "linux\/\$\{\{ matrix\.arch \}\}"/);
   assert.doesNotMatch(runs, /qemu|binfmt|setup-qemu/, 'no emulation');
   assert.deepEqual([...runs.matchAll(/docker run (.*)$/gm)].map((m) => m[1]), ['-d --privileged -p 8080:8080 --name "$CONTAINER" "$IMAGE"']);
-  assert.match(runs, /^scripts\/e2e http:\/\/localhost:8080 "\$CONTAINER"$/m);
+  assert.match(runs, /^node --import tsx scripts\/e2e\.ts http:\/\/localhost:8080 "\$CONTAINER"$/m);
+  assert.doesNotMatch(runs, /^(bash )?scripts\/e2e /m, 'the bash script is gone');
   const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
   assert.equal(upload?.if, 'always()');
   assert.equal(upload?.with?.path, 'e2e-out/');
   assert.deepEqual(wf.permissions, { contents: 'read' });
+});
+
+it('installs node_modules (npm ci, the lockfile\'s tsx and zx) before scripts/e2e.ts runs, on the runner\'s Node, in bash with pipefail', () => {
+  const wf = parse(text) as Workflow;
+  const steps = wf.jobs.e2e!.steps;
+  const ci = steps.findIndex((s) => /^npm ci --no-audit --no-fund$/m.test(s.run ?? ''));
+  const e2e = steps.findIndex((s) => /^node --import tsx scripts\/e2e\.ts /m.test(s.run ?? ''));
+  assert.ok(ci >= 0 && e2e > ci, `npm ci (step ${ci}) before scripts/e2e.ts (step ${e2e})`);
+  // Nothing between them removes node_modules or changes directory away from the checkout.
+  assert.doesNotMatch(steps.slice(ci + 1, e2e).map((s) => s.run ?? '').join('\n'), /rm -rf? .*node_modules|^\s*cd /m);
+  assert.ok(!steps.slice(ci, e2e + 1).some((s) => s.if !== undefined), 'neither is skipped');
+  // Both run with the workflow's bash -eo pipefail: a failed install stops the job before the check.
+  const shells = effectiveShells(wf).filter((s) => [steps[ci]!.name, steps[e2e]!.name].includes(s.step));
+  assert.equal(shells.length, 2);
+  for (const s of shells) assert.equal(s.shell, 'bash --noprofile --norc -eo pipefail {0}');
+  // package.json's engines (node >= 20.5) is what the runner's preinstalled Node must meet; tsx and zx come from the lockfile.
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string }; devDependencies: Record<string, string>; scripts: Record<string, string> };
+  assert.equal(pkg.engines.node, '>=20.5');
+  assert.ok(pkg.devDependencies.tsx && pkg.devDependencies.zx);
+  assert.equal(pkg.scripts.e2e, 'tsx scripts/e2e.ts');
 });

@@ -22,7 +22,7 @@
 // container would have (test/support/postgres-pod.ts builds it from the rendered chart and the image's
 // ENV), so backup and restore go through real pg_dump and psql; the fake adds no variable of its own.
 // `kubectl logs` of the API replays $FAKE_API_LOG (a real API process's stdout) when it is set.
-// The appliance containers as scripts/e2e sees them from the host ($FAKE_STATE/appliances.json): see
+// The appliance containers as scripts/e2e.ts sees them from the host ($FAKE_STATE/appliances.json): see
 // applianceDocker below.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -302,7 +302,7 @@ function apiWorkloads(kind) {
 }
 
 /**
- * Appliance containers as scripts/e2e drives them from the host: run, logs, restart, stop, kill,
+ * Appliance containers as scripts/e2e.ts drives them from the host: run, logs, restart, stop, kill,
  * start, rm, inspect, stats, exec, volume rm. State in $FAKE_STATE/appliances.json ({ containers,
  * volumes, memoryPeak?, diskBytes? }); the world around it in the environment: FAKE_APPLIANCE_IMAGES
  * ({ image: { apiRef, home } }, what `docker build` made) and FAKE_VOLUMES ({ volume: { podEnv,
@@ -314,7 +314,7 @@ function apiWorkloads(kind) {
  * FAKE_LOSE_ROW=1 drops the last users row on its way into `wiki restore` (a failure to catch).
  */
 function applianceDocker() {
-  // One call at a time changes the state (scripts/e2e samples docker stats in the background).
+  // One call at a time changes the state (scripts/e2e.ts samples docker stats in the background).
   const lockDir = file('appliances.lock');
   const unlock = () => rmSync(lockDir, { recursive: true, force: true });
   for (let i = 0; ; i++) {
