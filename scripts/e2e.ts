@@ -540,7 +540,7 @@ async function diskBreakdown() {
 }
 
 async function main() {
-  note(`# scripts/e2e ${BASE} ${C}`);
+  note(`# scripts/e2e.ts ${BASE} ${C}`);
   // First, before any phase restarts the container (a restart recreates its cgroup and so the peak).
   BOOT_PEAK = process.env.E2E_BOOT_MEMORY_PEAK || await memoryPeak(C!);
   if (!/^[0-9]+$/.test(BOOT_PEAK)) BOOT_PEAK = '';
