@@ -141,7 +141,8 @@ function startSampler() {
   const loop = async () => {
     while (!stop.signal.aborted) {
       const t = epoch();
-      const r = await $({ quiet: true, nothrow: true, signal: stop.signal })`docker stats --no-stream --format ${'{{.CPUPerc}}\t{{.MemUsage}}'} ${C}`.catch(() => undefined);
+      // Not cancelled on stop: a killed docker call may leave its work half done (the test's fake, its lock).
+      const r = await $({ quiet: true, nothrow: true })`docker stats --no-stream --format ${'{{.CPUPerc}}\t{{.MemUsage}}'} ${C}`.catch(() => undefined);
       if (stop.signal.aborted) return;
       const rows = r?.stdout ? lines(r.stdout).map((l) => { const [cpu = '', mem = ''] = l.split('\t'); return `${t}\t${cpu}\t${mem.split(' / ')[0]}\n`; }) : [];
       if (rows.length) appendFileSync(`${OUT}/stats.tsv`, rows.join(''));
