@@ -30,18 +30,18 @@ try {
 }
 console.log(`\n-- setup: ${steps.summary(tAll)}`);
 
+// Lint and type check beside the build and the tests (tsx, for the test files, does not check types).
+const tLint = ms();
+const lint = (async () => ({ out: await $({ nothrow: true, quiet: true })`npm run -s lint`, took: since(tLint) }))();
+
 // The programs the images ship, compiled as the images run them: the tests start these (test/support/programs.ts).
 const tBuild = ms();
 const build = await $({ nothrow: true, quiet: true })`npm run -s build`;
 if (!build.ok) { process.stdout.write(build.stdall); console.log('-- build: FAILED'); process.exit(1); }
 console.log(`-- build: ${since(tBuild)} (dist/, for the tests)`);
 
-// Lint and type check beside the tests (they run TypeScript through tsx, which does not check types).
-const tLint = ms();
-const lint = (async () => ({ out: await $({ nothrow: true, quiet: true })`npm run -s lint`, took: since(tLint) }))();
-
 // Files that spend minutes mostly waiting (pods starting, fake boots): started first, the CPU-bound rest fills the cores
-// beside them, instead of their waits ending the run alone (docs/performance.md "The test run").
+// beside them, instead of their waits ending the run alone (docs/test-run.md).
 const WAITING = ['test/e2e-script.test.ts', 'test/cluster/node.test.ts'];
 const all = (await $`find api bootstrap chart scripts test -name ${'*.test.ts'} -not -path ${'*/node_modules/*'}`).lines().sort();
 const missing = WAITING.filter((f) => !all.includes(f));

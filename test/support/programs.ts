@@ -14,7 +14,7 @@ export function programFile(name: Program): string {
   return dist ? join(dist, `${name}.js`) : join(ROOT, `${name}.ts`);
 }
 
-/** node's arguments to run `file` (a programFile, or a link to one named as the program ends in .js or .ts). */
+/** node's arguments to run `file`: a programFile, or a link to one (as the image's `wiki` links to start-cluster). */
 export function nodeArgs(file: string): string[] {
   return process.env.WIKI_TEST_DIST ? [file] : ['--import', 'tsx', file];
 }
