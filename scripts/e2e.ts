@@ -142,7 +142,7 @@ function startSampler() {
     while (!stop.signal.aborted) {
       const t = epoch();
       // Not cancelled on stop: a killed docker call may leave its work half done (the test's fake, its lock).
-      const r = await $({ quiet: true, nothrow: true })`docker stats --no-stream --format ${'{{.CPUPerc}}\t{{.MemUsage}}'} ${C}`.catch(() => undefined);
+      const r = await sh2`docker stats --no-stream --format ${'{{.CPUPerc}}\t{{.MemUsage}}'} ${C}`.catch(() => undefined);
       if (stop.signal.aborted) return;
       const rows = r?.stdout ? lines(r.stdout).map((l) => { const [cpu = '', mem = ''] = l.split('\t'); return `${t}\t${cpu}\t${mem.split(' / ')[0]}\n`; }) : [];
       if (rows.length) appendFileSync(`${OUT}/stats.tsv`, rows.join(''));
@@ -174,7 +174,7 @@ const bannersIn = (logs: string) => count(logs, /READY in/);
 const releaseStarts = (logs: string) => count(logs, /^\[\+[0-9.]*s\] release: starting/);
 const readyBanners = async (c: string) => bannersIn(await logsOf(c));
 const lastPhaseLine = async (c: string) => (await logsOf(c)).split('\n').filter((l) => /^\[\+[0-9.]+s\] [a-z]+: /.test(l)).at(-1) ?? '';
-const running = async (c: string) => (await $({ quiet: true, nothrow: true })`docker inspect -f ${'{{.State.Running}}'} ${c}`).stdout.includes('true');
+const running = async (c: string) => (await sh2`docker inspect -f ${'{{.State.Running}}'} ${c}`).stdout.includes('true');
 const logTail = async (c: string) => chomp((await sh2`docker logs --tail 30 ${c}`).stdall);
 /** Until one more READY banner than `before`; fails once the container stops (a failed phase ends the bootstrap, and so the container). */
 async function waitReady(c: string, before: number) {
@@ -185,7 +185,7 @@ async function waitReady(c: string, before: number) {
     await sleep(POLL_S * 1000);
   }
 }
-const memoryPeak = async (c: string) => chomp((await $({ quiet: true, nothrow: true })`docker exec ${c} cat /sys/fs/cgroup/memory.peak`).stdout);
+const memoryPeak = async (c: string) => chomp((await sh2`docker exec ${c} cat /sys/fs/cgroup/memory.peak`).stdout);
 /** kubectl in the appliance (KUBECONFIG is in the image's environment). */
 const kube = (args: string[]) => sh`docker exec ${C} kubectl ${args}`;
 const parse = (s: string): Json | undefined => { try { return JSON.parse(s) as Json; } catch { return undefined; } };
@@ -218,11 +218,12 @@ const nextUserId = (file: string) => lines(readFileSync(file, 'utf8'))
   .filter((m) => m !== null).map((m) => String(m[2] === 'true' ? Number(m[1]) + 1 : Number(m[1]))).join('\n');
 /** Fails naming `what` unless both backups hold the same rows and sequences. */
 async function sameData(what: string, a: string, b: string) {
-  writeFileSync(join(TMP, 'a'), backupData(a));
+  const data = backupData(a);
+  writeFileSync(join(TMP, 'a'), data);
   writeFileSync(join(TMP, 'b'), backupData(b));
   const d = await sh`diff ${join(TMP, 'a')} ${join(TMP, 'b')}`;
   if (!d.ok) fail(`${what}: the rows differ from the backup's: ${headc(`${chomp(d.stdout)}\n`, 600)}`);
-  if (!backupData(a)) fail(`${what}: the backup holds no data`);
+  if (!data) fail(`${what}: the backup holds no data`);
 }
 function rowsIn(file: string) {
   const n = { users: 0, posts: 0 };
